@@ -1,0 +1,171 @@
+#include "layers/recurrent.h"
+
+#include <algorithm>
+#include <cstring>
+
+#include "ops/gemm.h"
+#include "ops/pointwise.h"
+#include "util/check.h"
+
+namespace rnngen::layers {
+
+template <typename T>
+Recurrent<T>::Recurrent(Cell cell, int input_size, int hidden_size, bool reverse)
+    : cell_(cell),
+      input_(input_size),
+      hidden_(hidden_size),
+      gates_(gate_count(cell)),
+      reverse_(reverse),
+      out_(reverse ? 0 : 1),
+      prev_(reverse ? 1 : 0) {}
+
+template <typename T>
+static void grow(std::vector<T>& v, size_t n) {
+  if (v.size() < n) v.resize(n);
+}
+
+template <typename T>
+void Recurrent<T>::forward(const RecurrentWeights<T>& w, int steps, int batch, const T* x,
+                           const int32_t* ids, const T* h0, const T* c0) {
+  RNNGEN_CHECK((x == nullptr) != (ids == nullptr));
+  RNNGEN_CHECK(steps > 0 && batch > 0);
+  steps_ = steps;
+  batch_ = batch;
+  x_ = x;
+  ids_ = ids;
+  const int H = hidden_, G = gates_, GH = G * H;
+  const size_t rows = static_cast<size_t>(steps) * batch;
+  grow(gates_buf_, rows * GH);
+  grow(hs_, (steps + 1) * bh());
+  const bool lstm = cell_ == Cell::kLstm, gru = cell_ == Cell::kGru;
+  if (lstm) grow(cs_, (steps + 1) * bh());
+  if (gru) {
+    grow(hn_, rows * H);
+    grow(hg_, bg());
+  }
+
+  // Input projection of the whole window, with the biases that add before the nonlinearity.
+  T* xg = gates_buf_.data();
+  for (size_t r = 0; r < rows; ++r) {
+    T* row = xg + r * GH;
+    for (int j = 0; j < GH; ++j) row[j] = gru ? w.b_ih[j] : w.b_ih[j] + w.b_hh[j];
+  }
+  if (x) {
+    ops::gemm(false, true, static_cast<int>(rows), GH, input_, T(1), x, input_, w.w_ih, input_,
+              T(1), xg, GH);
+  } else {
+    for (size_t r = 0; r < rows; ++r) {
+      const int32_t id = ids[r];
+      T* row = xg + r * GH;
+      for (int j = 0; j < GH; ++j) row[j] += w.w_ih[static_cast<size_t>(j) * input_ + id];
+    }
+  }
+
+  // Initial state sits where step 0 (or T-1 when reversed) reads its "previous" state.
+  T* h_init = hs_.data() + (reverse_ ? steps : 0) * bh();
+  if (h0) std::memcpy(h_init, h0, bh() * sizeof(T));
+  else std::fill(h_init, h_init + bh(), T(0));
+  if (lstm) {
+    T* c_init = cs_.data() + (reverse_ ? steps : 0) * bh();
+    if (c0) std::memcpy(c_init, c0, bh() * sizeof(T));
+    else std::fill(c_init, c_init + bh(), T(0));
+  }
+
+  for (int k = 0; k < steps; ++k) {
+    const int t = reverse_ ? steps - 1 - k : k;
+    T* g = xg + static_cast<size_t>(t) * bg();
+    const T* hp = h_prev(t);
+    switch (cell_) {
+      case Cell::kLstm:
+        ops::gemm(false, true, batch, GH, H, T(1), hp, H, w.w_hh, H, T(1), g, GH);
+        lstm_step_forward(batch, H, g, c_prev(t), c(t), y(t));
+        break;
+      case Cell::kGru: {
+        T* hg = hg_.data();
+        ops::broadcast_rows(batch, GH, w.b_hh, hg);
+        ops::gemm(false, true, batch, GH, H, T(1), hp, H, w.w_hh, H, T(1), hg, GH);
+        gru_step_forward(batch, H, g, hg, hp, hn_.data() + static_cast<size_t>(t) * bh(), y(t));
+        break;
+      }
+      case Cell::kRnnTanh:
+      case Cell::kRnnRelu:
+        ops::gemm(false, true, batch, GH, H, T(1), hp, H, w.w_hh, H, T(1), g, GH);
+        rnn_step_forward(batch, H, cell_ == Cell::kRnnRelu, g);
+        std::memcpy(y(t), g, bh() * sizeof(T));
+        break;
+    }
+  }
+}
+
+template <typename T>
+void Recurrent<T>::backward(const RecurrentWeights<T>& w, const RecurrentGrads<T>& g,
+                            const T* dy, const T* dhT, const T* dcT, T* dx, T* dh0, T* dc0) {
+  const int H = hidden_, G = gates_, GH = G * H, B = batch_, steps = steps_;
+  const size_t rows = static_cast<size_t>(steps) * B;
+  const bool lstm = cell_ == Cell::kLstm, gru = cell_ == Cell::kGru;
+  grow(dgates_, rows * GH);
+  if (gru) grow(dhgates_, rows * GH);
+  grow(dh_, bh());
+  grow(dh_step_, bh());
+  if (lstm) grow(dc_, bh());
+
+  T* dh = dh_.data();  // gradient flowing into h from the step processed after this one
+  if (dhT) std::memcpy(dh, dhT, bh() * sizeof(T));
+  else std::fill(dh, dh + bh(), T(0));
+  if (lstm) {
+    if (dcT) std::memcpy(dc_.data(), dcT, bh() * sizeof(T));
+    else std::fill(dc_.begin(), dc_.begin() + bh(), T(0));
+  }
+
+  for (int k = steps - 1; k >= 0; --k) {
+    const int t = reverse_ ? steps - 1 - k : k;
+    T* dht = dh_step_.data();
+    const size_t off = static_cast<size_t>(t) * bh();
+    for (size_t q = 0; q < bh(); ++q) dht[q] = dh[q] + (dy ? dy[off + q] : T(0));
+    const T* act = gates_buf_.data() + static_cast<size_t>(t) * bg();
+    T* dgt = dgates_.data() + static_cast<size_t>(t) * bg();
+    switch (cell_) {
+      case Cell::kLstm:
+        lstm_step_backward(B, H, act, c_prev(t), c(t), dht, dc_.data(), dgt);
+        ops::gemm(false, false, B, H, GH, T(1), dgt, GH, w.w_hh, H, T(0), dh, H);
+        break;
+      case Cell::kGru: {
+        T* dhg = dhgates_.data() + static_cast<size_t>(t) * bg();
+        gru_step_backward(B, H, act, hn_.data() + off, h_prev(t), dht, dgt, dhg, dh);
+        ops::gemm(false, false, B, H, GH, T(1), dhg, GH, w.w_hh, H, T(1), dh, H);
+        break;
+      }
+      case Cell::kRnnTanh:
+      case Cell::kRnnRelu:
+        rnn_step_backward(B, H, cell_ == Cell::kRnnRelu, y(t), dht, dgt);
+        ops::gemm(false, false, B, H, GH, T(1), dgt, GH, w.w_hh, H, T(0), dh, H);
+        break;
+    }
+  }
+  if (dh0) std::memcpy(dh0, dh, bh() * sizeof(T));
+  if (dc0 && lstm) std::memcpy(dc0, dc_.data(), bh() * sizeof(T));
+
+  // Weight gradients: one GEMM each over all timesteps.
+  const T* dG = dgates_.data();
+  const T* dHG = gru ? dhgates_.data() : dG;
+  const T* hprev_all = hs_.data() + static_cast<size_t>(prev_) * bh();  // [T,B,H], aligned with dG
+  const int R = static_cast<int>(rows);
+  ops::gemm(true, false, GH, H, R, T(1), dHG, GH, hprev_all, H, T(1), g.w_hh, H);
+  ops::add_column_sums(R, GH, dHG, g.b_hh);
+  ops::add_column_sums(R, GH, dG, g.b_ih);
+  if (x_) {
+    ops::gemm(true, false, GH, input_, R, T(1), dG, GH, x_, input_, T(1), g.w_ih, input_);
+    if (dx) ops::gemm(false, false, R, input_, GH, T(1), dG, GH, w.w_ih, input_, T(0), dx, input_);
+  } else {
+    for (size_t r = 0; r < rows; ++r) {
+      const int32_t id = ids_[r];
+      const T* row = dG + r * GH;
+      for (int j = 0; j < GH; ++j) g.w_ih[static_cast<size_t>(j) * input_ + id] += row[j];
+    }
+  }
+}
+
+template class Recurrent<float>;
+template class Recurrent<double>;
+
+}  // namespace rnngen::layers

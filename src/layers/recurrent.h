@@ -1,0 +1,88 @@
+// One direction of one recurrent layer over a whole window: the time loop around the cells.
+//
+// Shapes (time-major, so that each step's batch rows are contiguous for the GEMMs):
+//   x: [T, B, D]  (or ids: [T, B], one-hot over D = input_size)
+//   W_ih: [G*H, D]  W_hh: [G*H, H]  b_ih, b_hh: [G*H]      (PyTorch's layout, G gates)
+//   h0, c0, hT, cT: [B, H]    y: [T, B, H]
+// Forward does the input projection of the whole window as one GEMM, then per step one
+// [B,H] x [H,G*H] GEMM and one fused pointwise kernel. Backward gathers the weight gradients
+// with one GEMM over all timesteps. Buffers grow on first use and are reused afterwards.
+#pragma once
+#include <cstdint>
+#include <vector>
+
+#include "layers/cells.h"
+
+namespace rnngen::layers {
+
+template <typename T>
+struct RecurrentWeights {
+  const T* w_ih;
+  const T* w_hh;
+  const T* b_ih;
+  const T* b_hh;
+};
+
+template <typename T>
+struct RecurrentGrads {
+  T* w_ih;
+  T* w_hh;
+  T* b_ih;
+  T* b_hh;
+};
+
+template <typename T>
+class Recurrent {
+ public:
+  Recurrent(Cell cell, int input_size, int hidden_size, bool reverse = false);
+
+  // Give exactly one of x (dense) and ids (one-hot). x must stay alive until backward.
+  // h0 / c0 may be null for a zero state (c0 is only read by LSTM).
+  void forward(const RecurrentWeights<T>& w, int steps, int batch, const T* x,
+               const int32_t* ids, const T* h0, const T* c0);
+
+  // dy: [T,B,H] or null; dhT, dcT: [B,H] or null. Adds weight gradients into g; writes
+  // dx [T,B,D] when dx is not null (dense input only) and dh0 / dc0 when not null.
+  void backward(const RecurrentWeights<T>& w, const RecurrentGrads<T>& g, const T* dy,
+                const T* dhT, const T* dcT, T* dx, T* dh0, T* dc0);
+
+  const T* output() const { return hs_.data() + static_cast<size_t>(out_) * bh(); }  // [T,B,H]
+  const T* final_h() const { return y(reverse_ ? 0 : steps_ - 1); }
+  const T* final_c() const { return cell_ == Cell::kLstm ? c(reverse_ ? 0 : steps_ - 1) : nullptr; }
+
+  Cell cell() const { return cell_; }
+  int input_size() const { return input_; }
+  int hidden_size() const { return hidden_; }
+  bool reverse() const { return reverse_; }
+
+ private:
+  size_t bh() const { return static_cast<size_t>(batch_) * hidden_; }
+  size_t bg() const { return static_cast<size_t>(batch_) * gates_ * hidden_; }
+  // hs_ holds T+1 rows of [B,H]: the outputs in time order plus h0, placed so that the
+  // state fed into step t is also one contiguous [T,B,H] block (for the dW_hh GEMM).
+  T* y(int t) { return hs_.data() + (t + out_) * bh(); }
+  const T* y(int t) const { return hs_.data() + (t + out_) * bh(); }
+  const T* h_prev(int t) const { return hs_.data() + (t + prev_) * bh(); }
+  T* c(int t) { return cs_.data() + (t + out_) * bh(); }
+  const T* c(int t) const { return cs_.data() + (t + out_) * bh(); }
+  const T* c_prev(int t) const { return cs_.data() + (t + prev_) * bh(); }
+
+  Cell cell_;
+  int input_, hidden_, gates_;
+  bool reverse_;
+  int out_, prev_;  // row offsets into hs_/cs_ (see above)
+
+  int steps_ = 0, batch_ = 0;
+  const T* x_ = nullptr;
+  const int32_t* ids_ = nullptr;
+
+  std::vector<T> gates_buf_;  // [T,B,G*H] activated gates
+  std::vector<T> hs_, cs_;    // [(T+1),B,H]
+  std::vector<T> hn_;         // GRU: [T,B,H] the n block of h W_hh^T + b_hh
+  std::vector<T> hg_;         // GRU: [B,3H] step scratch
+  std::vector<T> dgates_;     // [T,B,G*H] gradient at the input projection
+  std::vector<T> dhgates_;    // GRU: [T,B,3H] gradient at h W_hh^T + b_hh
+  std::vector<T> dh_, dc_, dh_step_;  // [B,H]
+};
+
+}  // namespace rnngen::layers
