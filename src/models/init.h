@@ -1,0 +1,26 @@
+// Weight initialisation schemes, walking the model's tensor table.
+//   pytorch:   what torch.nn gives: RNN weights and biases U(-1/sqrt(H), 1/sqrt(H)),
+//              Embedding N(0, 1), Linear weight and bias U(-1/sqrt(in), 1/sqrt(in)).
+//   uniform:A  every tensor U(-A, A) (Zaremba et al. use 0.1).
+#pragma once
+#include <string>
+
+#include "models/param_table.h"
+#include "rnngen/config.h"
+#include "util/rng.h"
+
+namespace rnngen::models {
+
+struct InitScheme {
+  std::string kind = "pytorch";  // "pytorch" | "keras" | "uniform"
+  double scale = 0.1;            // A for "uniform"
+};
+
+// Parses "pytorch", "keras" or "uniform:A"; InputError naming --init otherwise.
+InitScheme parse_init(const std::string& spec);
+
+template <typename T>
+void init_params(const ModelConfig& cfg, const ParamTable& table, const InitScheme& scheme,
+                 Rng& rng, T* params);
+
+}  // namespace rnngen::models

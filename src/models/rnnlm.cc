@@ -1,0 +1,176 @@
+#include "models/rnnlm.h"
+
+#include <algorithm>
+#include <cstring>
+
+#include "layers/dropout.h"
+#include "layers/embedding.h"
+#include "layers/linear.h"
+#include "layers/softmax_ce.h"
+#include "rnngen/error.h"
+#include "util/check.h"
+
+namespace rnngen::models {
+
+layers::Cell parse_cell(const std::string& name) {
+  if (name == "lstm") return layers::Cell::kLstm;
+  if (name == "gru") return layers::Cell::kGru;
+  if (name == "rnn" || name == "rnn_tanh") return layers::Cell::kRnnTanh;
+  if (name == "rnn_relu") return layers::Cell::kRnnRelu;
+  throw InputError("unknown cell '" + name + "' (expected lstm, gru, rnn or rnn_relu)");
+}
+
+template <typename T>
+RnnLm<T>::RnnLm(const ModelConfig& cfg) : cfg_(cfg), cell_(parse_cell(cfg.cell)) {
+  const int V = cfg.vocab_size, E = cfg.embed_size, H = cfg.hidden_size, L = cfg.num_layers;
+  const int G = layers::gate_count(cell_);
+  if (E > 0) emb_ = table_.add("embedding.weight", {V, E});
+  for (int l = 0; l < L; ++l) {
+    const int in = l == 0 ? (E > 0 ? E : V) : H;
+    const std::string k = std::to_string(l);
+    w_ih_.push_back(table_.add("rnn.weight_ih_l" + k, {G * H, in}));
+    w_hh_.push_back(table_.add("rnn.weight_hh_l" + k, {G * H, H}));
+    b_ih_.push_back(table_.add("rnn.bias_ih_l" + k, {G * H}));
+    b_hh_.push_back(table_.add("rnn.bias_hh_l" + k, {G * H}));
+    layers_.emplace_back(cell_, in, H, false);
+  }
+  if (!cfg.tie_weights) dec_w_ = table_.add("decoder.weight", {V, H});
+  dec_b_ = table_.add("decoder.bias", {V});
+  params_.assign(table_.total(), T(0));
+  grads_.assign(table_.total(), T(0));
+  masks_.resize(L);
+  drop_.resize(L);
+}
+
+template <typename T>
+void RnnLm<T>::zero_grads() {
+  std::fill(grads_.begin(), grads_.end(), T(0));
+}
+
+template <typename T>
+layers::RecurrentWeights<T> RnnLm<T>::weights(int l) const {
+  const T* p = params_.data();
+  return {p + w_ih_[l], p + w_hh_[l], p + b_ih_[l], p + b_hh_[l]};
+}
+
+template <typename T>
+layers::RecurrentGrads<T> RnnLm<T>::layer_grads(int l) {
+  T* g = grads_.data();
+  return {g + w_ih_[l], g + w_hh_[l], g + b_ih_[l], g + b_hh_[l]};
+}
+
+template <typename T>
+const T* RnnLm<T>::decoder_weight() const {
+  return params_.data() + (cfg_.tie_weights ? emb_ : dec_w_);
+}
+
+template <typename T>
+void RnnLm<T>::zero_state(int B, LmState<T>& s) const {
+  const size_t n = static_cast<size_t>(cfg_.num_layers) * B * cfg_.hidden_size;
+  s.h.assign(n, T(0));
+  s.c.assign(cell_ == layers::Cell::kLstm ? n : 0, T(0));
+}
+
+template <typename T>
+double RnnLm<T>::forward(const int32_t* ids, const int32_t* targets, int B, int Tn,
+                         const LmState<T>* init, const ForwardOptions& opt, Rng* rng) {
+  const int V = cfg_.vocab_size, E = cfg_.embed_size, H = cfg_.hidden_size;
+  const int L = cfg_.num_layers;
+  const size_t N = static_cast<size_t>(B) * Tn, BH = static_cast<size_t>(B) * H;
+  B_ = B;
+  T_ = Tn;
+  dropped_ = opt.dropout && cfg_.dropout > 0;
+  RNNGEN_CHECK(!dropped_ || rng != nullptr);
+
+  ids_tm_.resize(N);
+  for (int b = 0; b < B; ++b)
+    for (int t = 0; t < Tn; ++t) ids_tm_[static_cast<size_t>(t) * B + b] = ids[static_cast<size_t>(b) * Tn + t];
+
+  const T* x = nullptr;
+  if (E > 0) {
+    x0_.resize(N * E);
+    layers::embedding_forward(static_cast<int>(N), E, ids_tm_.data(), params_.data() + emb_, x0_.data());
+    x = x0_.data();
+  }
+  for (int l = 0; l < L; ++l) {
+    const T* h0 = init ? init->h.data() + l * BH : nullptr;
+    const T* c0 = init && !init->c.empty() ? init->c.data() + l * BH : nullptr;
+    layers_[l].forward(weights(l), Tn, B, x, x ? nullptr : ids_tm_.data(), h0, c0);
+    x = layers_[l].output();
+    if (dropped_) {
+      layers::dropout_draw_mask(N * H, cfg_.dropout, *rng, masks_[l]);
+      drop_[l].resize(N * H);
+      layers::dropout_apply(N * H, masks_[l].data(), x, drop_[l].data());
+      x = drop_[l].data();
+    }
+  }
+  decoder_in_ = x;
+  logits_.resize(N * V);
+  layers::linear_forward(static_cast<int>(N), H, V, x, decoder_weight(), params_.data() + dec_b_,
+                         logits_.data());
+
+  counted_ = 0;
+  if (!targets) return 0.0;
+  targets_tm_.resize(N);
+  for (int b = 0; b < B; ++b)
+    for (int t = 0; t < Tn; ++t) {
+      int32_t y = targets[static_cast<size_t>(b) * Tn + t];
+      targets_tm_[static_cast<size_t>(t) * B + b] = y;
+      counted_ += y >= 0;
+    }
+  T* dl = nullptr;
+  if (opt.keep_grad) {
+    dlogits_.resize(N * V);
+    dl = dlogits_.data();
+  }
+  return layers::softmax_ce(static_cast<int>(N), V, logits_.data(), targets_tm_.data(), T(1), dl);
+}
+
+template <typename T>
+void RnnLm<T>::backward(T scale, LmState<T>* dinit) {
+  const int V = cfg_.vocab_size, E = cfg_.embed_size, H = cfg_.hidden_size;
+  const int L = cfg_.num_layers, B = B_;
+  const size_t N = static_cast<size_t>(B) * T_, BH = static_cast<size_t>(B) * H;
+  RNNGEN_CHECK(dlogits_.size() >= N * V);
+  for (size_t k = 0; k < N * V; ++k) dlogits_[k] *= scale;
+
+  const size_t width = static_cast<size_t>(std::max(H, E));
+  dbuf_a_.resize(N * width);
+  dbuf_b_.resize(N * width);
+  T* d_out = dbuf_a_.data();  // gradient at the current layer's (dropped) output
+  T* d_in = dbuf_b_.data();   // gradient at its input
+  T* g = grads_.data();
+  layers::linear_backward(static_cast<int>(N), H, V, decoder_in_, decoder_weight(), dlogits_.data(),
+                          g + (cfg_.tie_weights ? emb_ : dec_w_), g + dec_b_, d_out);
+  if (dinit) {
+    dinit->h.assign(static_cast<size_t>(L) * BH, T(0));
+    dinit->c.assign(cell_ == layers::Cell::kLstm ? static_cast<size_t>(L) * BH : 0, T(0));
+  }
+  for (int l = L - 1; l >= 0; --l) {
+    if (dropped_) layers::dropout_apply(N * H, masks_[l].data(), d_out, d_out);
+    T* dx = (l > 0 || E > 0) ? d_in : nullptr;
+    T* dh0 = dinit ? dinit->h.data() + l * BH : nullptr;
+    T* dc0 = dinit && !dinit->c.empty() ? dinit->c.data() + l * BH : nullptr;
+    layers_[l].backward(weights(l), layer_grads(l), d_out, nullptr, nullptr, dx, dh0, dc0);
+    std::swap(d_out, d_in);
+  }
+  if (E > 0)
+    layers::embedding_backward(static_cast<int>(N), E, ids_tm_.data(), d_out, g + emb_);
+}
+
+template <typename T>
+void RnnLm<T>::final_state(LmState<T>& s) const {
+  const size_t BH = static_cast<size_t>(B_) * cfg_.hidden_size;
+  const int L = cfg_.num_layers;
+  s.h.resize(L * BH);
+  s.c.resize(cell_ == layers::Cell::kLstm ? L * BH : 0);
+  for (int l = 0; l < L; ++l) {
+    std::memcpy(s.h.data() + l * BH, layers_[l].final_h(), BH * sizeof(T));
+    if (!s.c.empty()) std::memcpy(s.c.data() + l * BH, layers_[l].final_c(), BH * sizeof(T));
+  }
+}
+
+template class RnnLm<float>;
+template class RnnLm<double>;
+
+}  // namespace rnngen::models
