@@ -1,6 +1,11 @@
 // The pointwise part of one time step of each recurrent cell, forward and backward, fused over
 // all gates. The GEMMs around them live in recurrent.cc. Every kernel works on a batch of B rows.
 //
+// Each kernel has a scalar reference *_ref with the same signature (std:: math): the double
+// instantiations always run it; the float ones take a SIMD path (ops/vmath.h, AVX2 or AVX-512
+// picked at load time, rows split over OpenMP threads for large steps) unless
+// ops::set_fast_kernels(false) or RNNGEN_REF_KERNELS=1. Results never depend on the thread count.
+//
 // Gate blocks within a row of G*H values follow PyTorch's weight layout:
 //   LSTM (G=4): i, f, g, o      GRU (G=3): r, z, n      RNN (G=1): the pre-activation
 #pragma once
@@ -38,5 +43,21 @@ template <typename T>
 void rnn_step_forward(int B, int H, bool relu, T* pre);
 template <typename T>
 void rnn_step_backward(int B, int H, bool relu, const T* h, const T* dh, T* dpre);
+
+// The scalar references, same contracts as above.
+template <typename T>
+void lstm_step_forward_ref(int B, int H, T* pre, const T* c_prev, T* c, T* h);
+template <typename T>
+void lstm_step_backward_ref(int B, int H, const T* act, const T* c_prev, const T* c, const T* dh,
+                            T* dc, T* dgates);
+template <typename T>
+void gru_step_forward_ref(int B, int H, T* xg, const T* hg, const T* h_prev, T* hn, T* h);
+template <typename T>
+void gru_step_backward_ref(int B, int H, const T* act, const T* hn, const T* h_prev, const T* dh,
+                           T* dxg, T* dhg, T* dh_prev);
+template <typename T>
+void rnn_step_forward_ref(int B, int H, bool relu, T* pre);
+template <typename T>
+void rnn_step_backward_ref(int B, int H, bool relu, const T* h, const T* dh, T* dpre);
 
 }  // namespace rnngen::layers

@@ -7,8 +7,13 @@
 
 namespace rnngen::layers {
 
+// The float path is vectorised (ops/vmath.h exp, lane-wise reductions) with rows split over
+// OpenMP threads; the loss is summed in row order, so it does not depend on the thread count.
+// softmax_ce_ref is the scalar reference (double exp), which the double instantiation runs.
 template <typename T>
 double softmax_ce(int n, int v, const T* logits, const int32_t* targets, T scale, T* dlogits);
+template <typename T>
+double softmax_ce_ref(int n, int v, const T* logits, const int32_t* targets, T scale, T* dlogits);
 
 // Sigmoid + binary cross-entropy for a many-to-one classifier: z [N] logits, y [N] in {0,1}.
 // Returns summed loss; dz (optional) receives scale * (sigmoid(z) - y).
