@@ -33,6 +33,43 @@ void Recurrent<T>::forward(const RecurrentWeights<T>& w, int steps, int batch, c
   batch_ = batch;
   x_ = x;
   ids_ = ids;
+  table_ = nullptr;
+  own_table_ = false;
+  if (ids) {
+    // One-hot input: the projection of token v is column v of W_ih; gather from W_ih^T.
+    const int GH = gates_ * hidden_;
+    grow(wT_, static_cast<size_t>(input_) * GH);
+    T* wt = wT_.data();
+    for (int j = 0; j < GH; ++j)
+      for (int v = 0; v < input_; ++v) wt[static_cast<size_t>(v) * GH + j] = w.w_ih[static_cast<size_t>(j) * input_ + v];
+    table_ = wt;
+    vocab_ = input_;
+    own_table_ = true;
+  }
+  run_forward(w, h0, c0);
+}
+
+template <typename T>
+void Recurrent<T>::forward_table(const RecurrentWeights<T>& w, int steps, int batch,
+                                 const int32_t* ids, const T* table, int vocab, const T* h0,
+                                 const T* c0) {
+  RNNGEN_CHECK(ids != nullptr && table != nullptr && vocab > 0);
+  RNNGEN_CHECK(steps > 0 && batch > 0);
+  steps_ = steps;
+  batch_ = batch;
+  x_ = nullptr;
+  ids_ = ids;
+  table_ = table;
+  vocab_ = vocab;
+  own_table_ = false;
+  run_forward(w, h0, c0);
+}
+
+template <typename T>
+void Recurrent<T>::run_forward(const RecurrentWeights<T>& w, const T* h0, const T* c0) {
+  const int steps = steps_, batch = batch_;
+  const T* x = x_;
+  const int32_t* ids = ids_;
   const int H = hidden_, G = gates_, GH = G * H;
   const size_t rows = static_cast<size_t>(steps) * batch;
   grow(gates_buf_, rows * GH);
@@ -44,21 +81,18 @@ void Recurrent<T>::forward(const RecurrentWeights<T>& w, int steps, int batch, c
     grow(hg_, bg());
   }
 
-  // Input projection of the whole window, with the biases that add before the nonlinearity.
+  // Input projection of the whole window, with the biases that add before the nonlinearity
+  // (GRU keeps b_hh inside r * (W_hn h + b_hn)).
+  grow(colsum_, static_cast<size_t>(GH));
+  T* bias = colsum_.data();
+  for (int j = 0; j < GH; ++j) bias[j] = gru ? w.b_ih[j] : w.b_ih[j] + w.b_hh[j];
   T* xg = gates_buf_.data();
-  for (size_t r = 0; r < rows; ++r) {
-    T* row = xg + r * GH;
-    for (int j = 0; j < GH; ++j) row[j] = gru ? w.b_ih[j] : w.b_ih[j] + w.b_hh[j];
-  }
   if (x) {
+    ops::broadcast_rows(static_cast<int>(rows), GH, bias, xg);
     ops::gemm(false, true, static_cast<int>(rows), GH, input_, T(1), x, input_, w.w_ih, input_,
               T(1), xg, GH);
   } else {
-    for (size_t r = 0; r < rows; ++r) {
-      const int32_t id = ids[r];
-      T* row = xg + r * GH;
-      for (int j = 0; j < GH; ++j) row[j] += w.w_ih[static_cast<size_t>(j) * input_ + id];
-    }
+    ops::gather_rows(static_cast<int>(rows), GH, ids, table_, bias, xg);
   }
 
   // Initial state sits where step 0 (or T-1 when reversed) reads its "previous" state.
@@ -151,16 +185,31 @@ void Recurrent<T>::backward(const RecurrentWeights<T>& w, const RecurrentGrads<T
   const T* hprev_all = hs_.data() + static_cast<size_t>(prev_) * bh();  // [T,B,H], aligned with dG
   const int R = static_cast<int>(rows);
   ops::gemm(true, false, GH, H, R, T(1), dHG, GH, hprev_all, H, T(1), g.w_hh, H);
-  ops::add_column_sums(R, GH, dHG, g.b_hh);
-  ops::add_column_sums(R, GH, dG, g.b_ih);
+  if (gru) {
+    ops::add_column_sums(R, GH, dHG, g.b_hh);
+    ops::add_column_sums(R, GH, dG, g.b_ih);
+  } else {  // dHG == dG: sum the columns once and add the same sums to both biases
+    grow(colsum_, static_cast<size_t>(GH));
+    std::fill(colsum_.begin(), colsum_.begin() + GH, T(0));
+    ops::add_column_sums(R, GH, dG, colsum_.data());
+    for (int j = 0; j < GH; ++j) {
+      g.b_hh[j] += colsum_[j];
+      g.b_ih[j] += colsum_[j];
+    }
+  }
   if (x_) {
     ops::gemm(true, false, GH, input_, R, T(1), dG, GH, x_, input_, T(1), g.w_ih, input_);
     if (dx) ops::gemm(false, false, R, input_, GH, T(1), dG, GH, w.w_ih, input_, T(0), dx, input_);
   } else {
-    for (size_t r = 0; r < rows; ++r) {
-      const int32_t id = ids_[r];
-      const T* row = dG + r * GH;
-      for (int j = 0; j < GH; ++j) g.w_ih[static_cast<size_t>(j) * input_ + id] += row[j];
+    RNNGEN_CHECK(dx == nullptr);
+    grow(dtable_, static_cast<size_t>(vocab_) * GH);
+    std::fill(dtable_.begin(), dtable_.begin() + static_cast<size_t>(vocab_) * GH, T(0));
+    ops::scatter_add_rows(R, GH, ids_, dG, dtable_.data());
+    if (own_table_) {
+      const T* dt = dtable_.data();
+      for (int j = 0; j < GH; ++j)
+        for (int v = 0; v < input_; ++v)
+          g.w_ih[static_cast<size_t>(j) * input_ + v] += dt[static_cast<size_t>(v) * GH + j];
     }
   }
 }

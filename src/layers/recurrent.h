@@ -7,6 +7,13 @@
 // Forward does the input projection of the whole window as one GEMM, then per step one
 // [B,H] x [H,G*H] GEMM and one fused pointwise kernel. Backward gathers the weight gradients
 // with one GEMM over all timesteps. Buffers grow on first use and are reused afterwards.
+//
+// Token input (ids) never multiplies a one-hot matrix: the projection of token v is row v of
+// a table [V, G*H], gathered per row (contiguous). For one-hot input the table is W_ih^T,
+// made inside; forward_table takes a table from the caller (RnnLm passes Emb W_ih^T, which
+// replaces the [T*B, E] x [E, G*H] GEMM by a [V, E] x [E, G*H] one when V < T*B). Backward
+// then sums the gate gradients per token into dtable() [V, G*H]; for one-hot input it adds
+// its transpose into the W_ih gradient, for forward_table that is left to the caller.
 #pragma once
 #include <cstdint>
 #include <vector>
@@ -41,6 +48,13 @@ class Recurrent {
   void forward(const RecurrentWeights<T>& w, int steps, int batch, const T* x,
                const int32_t* ids, const T* h0, const T* c0);
 
+  // ids: [T,B] token ids < vocab; table: [vocab, G*H], the input projection of each token
+  // without biases; it must stay alive until backward. backward then leaves W_ih's gradient
+  // alone (dx must be null) and fills dtable().
+  void forward_table(const RecurrentWeights<T>& w, int steps, int batch, const int32_t* ids,
+                     const T* table, int vocab, const T* h0, const T* c0);
+  const T* dtable() const { return dtable_.data(); }  // [vocab, G*H], after backward
+
   // dy: [T,B,H] or null; dhT, dcT: [B,H] or null. Adds weight gradients into g; writes
   // dx [T,B,D] when dx is not null (dense input only) and dh0 / dc0 when not null.
   void backward(const RecurrentWeights<T>& w, const RecurrentGrads<T>& g, const T* dy,
@@ -72,9 +86,14 @@ class Recurrent {
   bool reverse_;
   int out_, prev_;  // row offsets into hs_/cs_ (see above)
 
+  void run_forward(const RecurrentWeights<T>& w, const T* h0, const T* c0);
+
   int steps_ = 0, batch_ = 0;
   const T* x_ = nullptr;
   const int32_t* ids_ = nullptr;
+  const T* table_ = nullptr;  // [vocab_, G*H] with ids_
+  int vocab_ = 0;
+  bool own_table_ = false;    // table_ is wT_ (one-hot input)
 
   std::vector<T> gates_buf_;  // [T,B,G*H] activated gates
   std::vector<T> hs_, cs_;    // [(T+1),B,H]
@@ -83,6 +102,9 @@ class Recurrent {
   std::vector<T> dgates_;     // [T,B,G*H] gradient at the input projection
   std::vector<T> dhgates_;    // GRU: [T,B,3H] gradient at h W_hh^T + b_hh
   std::vector<T> dh_, dc_, dh_step_;  // [B,H]
+  std::vector<T> wT_;                 // one-hot input: W_ih^T [D, G*H]
+  std::vector<T> dtable_;             // [vocab, G*H]
+  std::vector<T> colsum_;             // [G*H]
 };
 
 }  // namespace rnngen::layers

@@ -7,6 +7,7 @@
 #include "layers/embedding.h"
 #include "layers/linear.h"
 #include "layers/softmax_ce.h"
+#include "ops/gemm.h"
 #include "rnngen/error.h"
 #include "util/check.h"
 
@@ -87,7 +88,16 @@ double RnnLm<T>::forward(const int32_t* ids, const int32_t* targets, int B, int 
     for (int t = 0; t < Tn; ++t) ids_tm_[static_cast<size_t>(t) * B + b] = ids[static_cast<size_t>(b) * Tn + t];
 
   const T* x = nullptr;
-  if (E > 0) {
+  // With an embedding, layer 0's input projection is Emb[id] W_ih^T. When the window has more
+  // tokens than the vocabulary, project the whole table once ([V,E] x [E,G*H]) and gather
+  // rows, instead of gathering embeddings and projecting every token ([N,E] x [E,G*H]).
+  emb_table_ = E > 0 && static_cast<size_t>(V) <= N;
+  if (emb_table_) {
+    const int GH = layers::gate_count(cell_) * H;
+    table0_.resize(static_cast<size_t>(V) * GH);
+    ops::gemm(false, true, V, GH, E, T(1), params_.data() + emb_, E, params_.data() + w_ih_[0], E,
+              T(0), table0_.data(), GH);
+  } else if (E > 0) {
     x0_.resize(N * E);
     layers::embedding_forward(static_cast<int>(N), E, ids_tm_.data(), params_.data() + emb_, x0_.data());
     x = x0_.data();
@@ -95,7 +105,10 @@ double RnnLm<T>::forward(const int32_t* ids, const int32_t* targets, int B, int 
   for (int l = 0; l < L; ++l) {
     const T* h0 = init ? init->h.data() + l * BH : nullptr;
     const T* c0 = init && !init->c.empty() ? init->c.data() + l * BH : nullptr;
-    layers_[l].forward(weights(l), Tn, B, x, x ? nullptr : ids_tm_.data(), h0, c0);
+    if (l == 0 && emb_table_)
+      layers_[0].forward_table(weights(0), Tn, B, ids_tm_.data(), table0_.data(), V, h0, c0);
+    else
+      layers_[l].forward(weights(l), Tn, B, x, x ? nullptr : ids_tm_.data(), h0, c0);
     x = layers_[l].output();
     if (dropped_) {
       layers::dropout_draw_mask(N * H, cfg_.dropout, *rng, masks_[l]);
@@ -148,14 +161,22 @@ void RnnLm<T>::backward(T scale, LmState<T>* dinit) {
   }
   for (int l = L - 1; l >= 0; --l) {
     if (dropped_) layers::dropout_apply(N * H, masks_[l].data(), d_out, d_out);
-    T* dx = (l > 0 || E > 0) ? d_in : nullptr;
+    T* dx = (l > 0 || (E > 0 && !emb_table_)) ? d_in : nullptr;
     T* dh0 = dinit ? dinit->h.data() + l * BH : nullptr;
     T* dc0 = dinit && !dinit->c.empty() ? dinit->c.data() + l * BH : nullptr;
     layers_[l].backward(weights(l), layer_grads(l), d_out, nullptr, nullptr, dx, dh0, dc0);
     std::swap(d_out, d_in);
   }
-  if (E > 0)
+  if (emb_table_) {
+    // dtable [V,G*H] = gate gradients summed per token: dW_ih0 += dtable^T Emb and
+    // dEmb += dtable W_ih0.
+    const int GH = layers::gate_count(cell_) * H;
+    const T* dt = layers_[0].dtable();
+    ops::gemm(true, false, GH, E, V, T(1), dt, GH, params_.data() + emb_, E, T(1), g + w_ih_[0], E);
+    ops::gemm(false, false, V, E, GH, T(1), dt, GH, params_.data() + w_ih_[0], E, T(1), g + emb_, E);
+  } else if (E > 0) {
     layers::embedding_backward(static_cast<int>(N), E, ids_tm_.data(), d_out, g + emb_);
+  }
 }
 
 template <typename T>

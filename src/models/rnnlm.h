@@ -75,6 +75,8 @@ class RnnLm {
   bool dropped_ = false;
   std::vector<int32_t> ids_tm_, targets_tm_;
   std::vector<T> x0_;                       // [N, E] embeddings
+  bool emb_table_ = false;                  // layer 0 gathers from table0_ (see forward)
+  std::vector<T> table0_;                   // [V, G*H] = Emb W_ih0^T
   std::vector<std::vector<T>> masks_, drop_;  // per layer: dropout mask and dropped output
   std::vector<T> logits_, dlogits_;          // [N, V]
   std::vector<T> dbuf_a_, dbuf_b_;

@@ -1,6 +1,6 @@
 // Whole-model gradient checks in double precision: embedding (or one-hot), two stacked
 // layers of each cell, dropout with a fixed mask, decoder (tied or not) and mean
-// cross-entropy over 6 timesteps and a batch of 3, against h0/c0 and every weight.
+// cross-entropy over 6 timesteps (2 for the dense-embedding path) and a batch of 3, against h0/c0 and every weight.
 #include <gtest/gtest.h>
 
 #include "gradcheck.h"
@@ -15,6 +15,7 @@ struct Case {
   int embed;
   double dropout;
   bool tie;
+  int steps = 6;  // B*steps >= vocab: layer 0 gathers from Emb W_ih^T; below: dense embeddings
 };
 
 class RnnLmGrad : public ::testing::TestWithParam<Case> {};
@@ -33,7 +34,7 @@ TEST_P(RnnLmGrad, MatchesFiniteDifferences) {
   Rng rng(3);
   models::init_params(cfg, m.table(), models::InitScheme{"uniform", 0.7}, rng, m.params());
 
-  const int B = 3, T = 6;
+  const int B = 3, T = c.steps;
   std::vector<int32_t> ids(B * T), tg(B * T);
   for (auto& v : ids) v = static_cast<int32_t>(rng.below(7));
   for (auto& v : tg) v = static_cast<int32_t>(rng.below(7));
@@ -72,7 +73,9 @@ INSTANTIATE_TEST_SUITE_P(AllCells, RnnLmGrad,
                          ::testing::Values(Case{"lstm", 5, 0.3, false}, Case{"lstm", 0, 0.0, false},
                                            Case{"lstm", 4, 0.4, true}, Case{"gru", 5, 0.3, false},
                                            Case{"gru", 0, 0.0, false}, Case{"rnn", 5, 0.3, false},
-                                           Case{"rnn", 4, 0.0, true}));
+                                           Case{"rnn", 4, 0.0, true},
+                                           Case{"lstm", 5, 0.3, false, 2}, Case{"gru", 4, 0.0, true, 2},
+                                           Case{"rnn", 5, 0.0, false, 2}));
 
 TEST(RnnLmGrad, DropoutMaskActuallyDropsUnits) {
   ModelConfig cfg;
