@@ -39,10 +39,8 @@ void Recurrent<T>::forward(const RecurrentWeights<T>& w, int steps, int batch, c
     // One-hot input: the projection of token v is column v of W_ih; gather from W_ih^T.
     const int GH = gates_ * hidden_;
     grow(wT_, static_cast<size_t>(input_) * GH);
-    T* wt = wT_.data();
-    for (int j = 0; j < GH; ++j)
-      for (int v = 0; v < input_; ++v) wt[static_cast<size_t>(v) * GH + j] = w.w_ih[static_cast<size_t>(j) * input_ + v];
-    table_ = wt;
+    ops::transpose(GH, input_, w.w_ih, wT_.data());
+    table_ = wT_.data();
     vocab_ = input_;
     own_table_ = true;
   }
@@ -81,6 +79,12 @@ void Recurrent<T>::run_forward(const RecurrentWeights<T>& w, const T* h0, const 
     grow(hg_, bg());
   }
 
+  // W_hh^T [H, G*H]: the per-step GEMM h [B,H] x W_hh^T runs 20-45% faster in OpenBLAS with
+  // the weight as a plain (not transposed) operand (bench/gemm_bench, M = 32).
+  grow(whhT_, static_cast<size_t>(H) * GH);
+  ops::transpose(GH, H, w.w_hh, whhT_.data());
+  const T* whhT = whhT_.data();
+
   // Input projection of the whole window, with the biases that add before the nonlinearity
   // (GRU keeps b_hh inside r * (W_hn h + b_hn)).
   grow(colsum_, static_cast<size_t>(GH));
@@ -111,19 +115,19 @@ void Recurrent<T>::run_forward(const RecurrentWeights<T>& w, const T* h0, const 
     const T* hp = h_prev(t);
     switch (cell_) {
       case Cell::kLstm:
-        ops::gemm(false, true, batch, GH, H, T(1), hp, H, w.w_hh, H, T(1), g, GH);
+        ops::gemm(false, false, batch, GH, H, T(1), hp, H, whhT, GH, T(1), g, GH);
         lstm_step_forward(batch, H, g, c_prev(t), c(t), y(t));
         break;
       case Cell::kGru: {
         T* hg = hg_.data();
         ops::broadcast_rows(batch, GH, w.b_hh, hg);
-        ops::gemm(false, true, batch, GH, H, T(1), hp, H, w.w_hh, H, T(1), hg, GH);
+        ops::gemm(false, false, batch, GH, H, T(1), hp, H, whhT, GH, T(1), hg, GH);
         gru_step_forward(batch, H, g, hg, hp, hn_.data() + static_cast<size_t>(t) * bh(), y(t));
         break;
       }
       case Cell::kRnnTanh:
       case Cell::kRnnRelu:
-        ops::gemm(false, true, batch, GH, H, T(1), hp, H, w.w_hh, H, T(1), g, GH);
+        ops::gemm(false, false, batch, GH, H, T(1), hp, H, whhT, GH, T(1), g, GH);
         rnn_step_forward(batch, H, cell_ == Cell::kRnnRelu, g);
         std::memcpy(y(t), g, bh() * sizeof(T));
         break;

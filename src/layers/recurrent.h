@@ -103,6 +103,7 @@ class Recurrent {
   std::vector<T> dhgates_;    // GRU: [T,B,3H] gradient at h W_hh^T + b_hh
   std::vector<T> dh_, dc_, dh_step_;  // [B,H]
   std::vector<T> wT_;                 // one-hot input: W_ih^T [D, G*H]
+  std::vector<T> whhT_;               // W_hh^T [H, G*H]
   std::vector<T> dtable_;             // [vocab, G*H]
   std::vector<T> colsum_;             // [G*H]
 };

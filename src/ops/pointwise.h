@@ -69,6 +69,20 @@ void scatter_add_rows(int rows, int cols, const int32_t* ids, const T* src, T* d
   });
 }
 
+// dst[c, r] = src[r, c] for a [rows, cols] row-major src (dst: [cols, rows]); 32x32 tiles.
+template <typename T>
+void transpose(int rows, int cols, const T* src, T* dst) {
+  constexpr int kTile = 32;
+  const int tiles = (rows + kTile - 1) / kTile;
+  parallel_rows(tiles, static_cast<size_t>(kTile) * cols, [&](int t0, int t1) {
+    for (int r0 = t0 * kTile; r0 < t1 * kTile && r0 < rows; r0 += kTile)
+      for (int c0 = 0; c0 < cols; c0 += kTile)
+        for (int r = r0; r < r0 + kTile && r < rows; ++r)
+          for (int c = c0; c < c0 + kTile && c < cols; ++c)
+            dst[static_cast<size_t>(c) * rows + r] = src[static_cast<size_t>(r) * cols + c];
+  });
+}
+
 template <typename T>
 void add_inplace(size_t n, const T* x, T* y) {
   for (size_t k = 0; k < n; ++k) y[k] += x[k];
