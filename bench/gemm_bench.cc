@@ -1,0 +1,58 @@
+// SGEMM throughput on the shapes the recurrent layers issue, beside a large square GEMM that
+// stands for the machine's SGEMM peak. Counter "GFLOPS" = 2*M*N*K / time.
+//   build/gemm_bench [--benchmark_filter=...]   (RNNGEN_THREADS=N to set the thread count)
+#include <benchmark/benchmark.h>
+
+#include <cstdlib>
+#include <vector>
+
+#include "ops/gemm.h"
+
+namespace {
+
+void BM_Sgemm(benchmark::State& st) {
+  const bool ta = st.range(0), tb = st.range(1);
+  const int m = static_cast<int>(st.range(2)), n = static_cast<int>(st.range(3)),
+            k = static_cast<int>(st.range(4));
+  if (const char* t = std::getenv("RNNGEN_THREADS")) rnngen::ops::set_num_threads(std::atoi(t));
+  else rnngen::ops::set_num_threads(1);
+  std::vector<float> a(static_cast<size_t>(m) * k, 0.01f), b(static_cast<size_t>(k) * n, 0.02f),
+      c(static_cast<size_t>(m) * n, 0.f);
+  const int lda = ta ? m : k, ldb = tb ? k : n;
+  for (auto _ : st) {
+    rnngen::ops::gemm(ta, tb, m, n, k, 1.f, a.data(), lda, b.data(), ldb, 1.f, c.data(), n);
+    benchmark::DoNotOptimize(c.data());
+  }
+  st.counters["GFLOPS"] = benchmark::Counter(2.0 * m * n * k * 1e-9, benchmark::Counter::kIsIterationInvariantRate);
+}
+
+// args: trans_a, trans_b, M, N, K
+BENCHMARK(BM_Sgemm)
+    ->ArgNames({"ta", "tb", "M", "N", "K"})
+    ->Args({0, 0, 2048, 2048, 2048})  // peak reference
+    // the per-step GEMMs with the weight stored the other way round (W^T copy)
+    ->Args({0, 0, 32, 2048, 512})
+    ->Args({0, 1, 32, 512, 2048})
+    ->Args({0, 0, 32, 4096, 1024})
+    ->Args({0, 1, 32, 1024, 4096})
+    // LSTM H512, B32 T100 (layer 1, D = H): forward
+    ->Args({0, 1, 3200, 2048, 512})   // input projection, whole window
+    ->Args({0, 1, 32, 2048, 512})     // recurrent step
+    // backward
+    ->Args({0, 0, 32, 512, 2048})     // dh = dgates W_hh, per step
+    ->Args({1, 0, 2048, 512, 3200})   // dW = dgates^T h, all steps
+    ->Args({0, 0, 3200, 512, 2048})   // dx = dgates W_ih
+    // LSTM H1024, B32 T50 (layer 0 input projection is small with E=64)
+    ->Args({0, 1, 32, 4096, 1024})
+    ->Args({0, 0, 32, 1024, 4096})
+    ->Args({1, 0, 4096, 1024, 1600})
+    // LSTM H128, B64 T64
+    ->Args({0, 1, 64, 512, 128})
+    ->Args({0, 0, 64, 128, 512})
+    ->Args({1, 0, 512, 128, 4096})
+    ->Args({0, 1, 4096, 512, 64})
+    ->Unit(benchmark::kMicrosecond);
+
+}  // namespace
+
+BENCHMARK_MAIN();

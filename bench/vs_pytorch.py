@@ -1,0 +1,215 @@
+#!/usr/bin/python3
+"""rnngen against Debian's PyTorch on the same CPU, in the same run.
+
+For every config and thread count, runs rnngen's training step (bench/train_step_bench, later
+`rnngen bench`) and the same training step in PyTorch, each in its own process, alternating
+between the two for --repeats rounds. Each process reports tokens/s (median over its own
+repeats) and its peak RSS; the table shows the median over rounds, the min..max spread, the
+ratio rnngen/PyTorch of the medians and the peak RSS of each. "ratio per CPU-s" compares
+tokens per second of process CPU time instead of wall time: on a shared, oversubscribed
+machine it is the steadier figure at 1 thread (at 2 threads it ignores parallel speed-up).
+
+PyTorch side: Embedding -> nn.LSTM/GRU/RNN (batch_first) -> Linear, mean cross-entropy,
+backward, clip_grad_norm_(5), Adam(lr 1e-3); zero initial state per batch for char configs,
+state carried (detached) for the word config. Token ids are uniform random.
+
+Environment: OMP_WAIT_POLICY=PASSIVE for both sides at 2 threads; OPENBLAS_CORETYPE and
+OPENBLAS_L2_SIZE are removed from both sides' environment unless --keep-openblas-env (so
+OpenBLAS picks its own kernels, AVX-512 where the CPU has it). The table says which.
+
+  bench/vs_pytorch.py [--build build] [--configs char128,lstm512] [--threads 1,2]
+                      [--repeats 3] [--quick] [--json out.json]
+"""
+import argparse
+import json
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import time
+
+CONFIGS = {
+    # name: (cell, vocab, embed, hidden, layers, batch, seq, dropout, carry)
+    "char-lstm-h128": ("lstm", 65, 64, 128, 1, 64, 64, 0.0, False),
+    "char-lstm-h256": ("lstm", 65, 64, 256, 2, 64, 100, 0.0, False),
+    "char-lstm-h512": ("lstm", 65, 64, 512, 2, 32, 100, 0.0, False),
+    "char-lstm-h1024": ("lstm", 65, 64, 1024, 1, 32, 50, 0.0, False),
+    "char-gru-h512": ("gru", 65, 64, 512, 2, 32, 100, 0.0, False),
+    "char-rnn-h512": ("rnn", 65, 64, 512, 2, 32, 100, 0.0, False),
+    "ptb-medium": ("lstm", 10000, 650, 650, 2, 20, 35, 0.5, True),
+}
+TORCH_PY = "/usr/bin/python3"
+
+
+def ensure_torch():
+    probe = subprocess.run([TORCH_PY, "-c", "import torch"], capture_output=True)
+    if probe.returncode == 0:
+        return
+    print("vs_pytorch: installing python3-torch (Debian)", file=sys.stderr)
+    sudo = [] if os.geteuid() == 0 else ["sudo"]
+    subprocess.run(sudo + ["apt-get", "update", "-qq"], check=True)
+    subprocess.run(sudo + ["apt-get", "install", "-y", "-qq", "--no-install-recommends",
+                           "python3-torch"], check=True,
+                   env=dict(os.environ, DEBIAN_FRONTEND="noninteractive"))
+
+
+def torch_worker(a):
+    import torch
+    torch.set_num_threads(a.threads)
+    torch.manual_seed(a.seed)
+    cell, V, E, H, L, B, T, p, carry = CONFIGS[a.config]
+    rnn_cls = {"lstm": torch.nn.LSTM, "gru": torch.nn.GRU, "rnn": torch.nn.RNN}[cell]
+
+    class RNNLM(torch.nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.embedding = torch.nn.Embedding(V, E)
+            self.rnn = rnn_cls(E, H, L, batch_first=True, dropout=p if L > 1 else 0.0)
+            self.drop = torch.nn.Dropout(p)
+            self.decoder = torch.nn.Linear(H, V)
+
+        def forward(self, x, state):
+            # Dropout between layers and before the decoder, as rnngen (not on embeddings).
+            y, state = self.rnn(self.embedding(x), state)
+            return self.decoder(self.drop(y)), state
+
+    model = RNNLM()
+    model.train()
+    opt = torch.optim.Adam(model.parameters(), lr=1e-3)
+    state = None
+    g = torch.Generator().manual_seed(a.seed)
+
+    def step():
+        nonlocal state
+        ids = torch.randint(0, V, (B, T + 1), generator=g)
+        x, y = ids[:, :-1], ids[:, 1:]
+        if carry and state is not None:
+            state = tuple(s.detach() for s in state) if isinstance(state, tuple) else state.detach()
+        logits, new_state = model(x, state if carry else None)
+        loss = torch.nn.functional.cross_entropy(logits.reshape(-1, V), y.reshape(-1))
+        opt.zero_grad(set_to_none=True)
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(model.parameters(), 5.0)
+        opt.step()
+        if carry:
+            state = new_state
+        return loss.item()
+
+    for _ in range(a.warmup):
+        step()
+    tps, cpu_tps = [], []
+    for _ in range(a.reps):
+        t0, c0 = time.perf_counter(), time.process_time()
+        for _ in range(a.steps):
+            loss = step()
+        tps.append(a.steps * B * T / (time.perf_counter() - t0))
+        cpu_tps.append(a.steps * B * T / (time.process_time() - c0))
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+    print(json.dumps({"impl": "pytorch", "tokens_per_s": statistics.median(tps),
+                      "tokens_per_s_min": min(tps), "tokens_per_s_max": max(tps),
+                      "cpu_tokens_per_s": statistics.median(cpu_tps), "peak_rss_mb": rss, "loss": loss, "torch": torch.__version__}))
+
+
+def child_env(threads, keep_openblas):
+    env = dict(os.environ)
+    if not keep_openblas:
+        env.pop("OPENBLAS_CORETYPE", None)
+        env.pop("OPENBLAS_L2_SIZE", None)
+    env["OMP_NUM_THREADS"] = str(threads)
+    if threads > 1:
+        env["OMP_WAIT_POLICY"] = "PASSIVE"
+    return env
+
+
+def run_json(cmd, env):
+    r = subprocess.run(cmd, capture_output=True, text=True, env=env)
+    if r.returncode != 0:
+        raise RuntimeError(f"{' '.join(cmd)} failed ({r.returncode}): {r.stderr[-2000:]}")
+    return json.loads(r.stdout.strip().splitlines()[-1])
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--build", default="build")
+    ap.add_argument("--configs", default=",".join(CONFIGS))
+    ap.add_argument("--threads", default="1,2")
+    ap.add_argument("--repeats", type=int, default=3, help="alternating rounds per cell")
+    ap.add_argument("--steps", type=int, default=0, help="steps per timed repeat (0: auto)")
+    ap.add_argument("--keep-openblas-env", action="store_true")
+    ap.add_argument("--rnngen-bin", default=None, help="override the rnngen driver binary")
+    ap.add_argument("--json", default=None, help="also write the raw results here")
+    # worker mode
+    ap.add_argument("--torch-worker", action="store_true", help=argparse.SUPPRESS)
+    ap.add_argument("--config", help=argparse.SUPPRESS)
+    ap.add_argument("--reps", type=int, default=3, help=argparse.SUPPRESS)
+    ap.add_argument("--warmup", type=int, default=2, help=argparse.SUPPRESS)
+    ap.add_argument("--seed", type=int, default=1, help=argparse.SUPPRESS)
+    a = ap.parse_args()
+    if a.torch_worker:
+        a.threads = int(a.threads)
+        torch_worker(a)
+        return
+
+    ensure_torch()
+    rn_bin = a.rnngen_bin or os.path.join(a.build, "train_step_bench")
+    if not os.path.exists(rn_bin):
+        sys.exit(f"vs_pytorch: {rn_bin} not found (build with -DRNNGEN_BENCH=ON)")
+    threads = [int(t) for t in a.threads.split(",")]
+    openblas_note = ("OPENBLAS_CORETYPE/OPENBLAS_L2_SIZE kept as set" if a.keep_openblas_env
+                     else "OPENBLAS_CORETYPE/OPENBLAS_L2_SIZE unset")
+    rows, raw = [], []
+    for name in a.configs.split(","):
+        cell, V, E, H, L, B, T, p, carry = CONFIGS[name]
+        steps = a.steps or max(1, int(40000 / (B * T * max(1, H / 128) ** 1.5 * L)))
+        for th in threads:
+            env = child_env(th, a.keep_openblas_env)
+            rn_cmd = [rn_bin, "--cell", cell, "--vocab", str(V), "--embed", str(E), "--hidden",
+                      str(H), "--layers", str(L), "--batch", str(B), "--seq", str(T), "--dropout",
+                      str(p), "--threads", str(th), "--steps", str(steps), "--repeats", "3",
+                      "--warmup", "2"] + (["--carry"] if carry else [])
+            pt_cmd = [TORCH_PY, os.path.abspath(__file__), "--torch-worker", "--config", name,
+                      "--threads", str(th), "--steps", str(steps), "--reps", "3", "--warmup", "2"]
+            rn, pt = [], []
+            for _ in range(a.repeats):
+                rn.append(run_json(rn_cmd, env))
+                pt.append(run_json(pt_cmd, env))
+            med = lambda xs, k: statistics.median(x[k] for x in xs)
+            r = {"config": name, "threads": th, "steps": steps,
+                 "rnngen_tps": med(rn, "tokens_per_s"),
+                 "rnngen_min": min(x["tokens_per_s"] for x in rn),
+                 "rnngen_max": max(x["tokens_per_s"] for x in rn),
+                 "torch_tps": med(pt, "tokens_per_s"),
+                 "torch_min": min(x["tokens_per_s"] for x in pt),
+                 "torch_max": max(x["tokens_per_s"] for x in pt),
+                 "rnngen_rss_mb": max(x["peak_rss_mb"] for x in rn),
+                 "torch_rss_mb": max(x["peak_rss_mb"] for x in pt),
+                 "torch_version": pt[0].get("torch")}
+            r["ratio"] = r["rnngen_tps"] / r["torch_tps"]
+            r["rnngen_cpu_tps"] = med(rn, "cpu_tokens_per_s")
+            r["torch_cpu_tps"] = med(pt, "cpu_tokens_per_s")
+            r["cpu_ratio"] = r["rnngen_cpu_tps"] / r["torch_cpu_tps"]
+            rows.append(r)
+            raw.append({"summary": r, "rnngen": rn, "pytorch": pt})
+            print(f"{name:16s} {th}t  rnngen {r['rnngen_tps']:9.0f} tok/s  "
+                  f"torch {r['torch_tps']:9.0f} tok/s  ratio {r['ratio']:.2f}  "
+                  f"(per CPU-second: {r['rnngen_cpu_tps']:.0f} vs {r['torch_cpu_tps']:.0f}, "
+                  f"ratio {r['cpu_ratio']:.2f})", file=sys.stderr)
+
+    print(f"\nrnngen vs PyTorch {rows[0]['torch_version'] if rows else ''} "
+          f"(training tokens/s, median of {a.repeats} alternating runs, min..max; {openblas_note};"
+          f" OMP_WAIT_POLICY=PASSIVE at >1 thread)\n")
+    print("| config | threads | rnngen tok/s | PyTorch tok/s | ratio | ratio per CPU-s | rnngen RSS MB | PyTorch RSS MB |")
+    print("|---|---|---|---|---|---|---|---|")
+    for r in rows:
+        print(f"| {r['config']} | {r['threads']} | {r['rnngen_tps']:.0f} ({r['rnngen_min']:.0f}..{r['rnngen_max']:.0f})"
+              f" | {r['torch_tps']:.0f} ({r['torch_min']:.0f}..{r['torch_max']:.0f}) | {r['ratio']:.2f}"
+              f" | {r['cpu_ratio']:.2f}"
+              f" | {r['rnngen_rss_mb']:.0f} | {r['torch_rss_mb']:.0f} |")
+    if a.json:
+        with open(a.json, "w") as f:
+            json.dump(raw, f, indent=1)
+
+
+if __name__ == "__main__":
+    main()
