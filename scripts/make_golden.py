@@ -234,7 +234,7 @@ def main():
     torch.manual_seed(20240601)
     entries = [make_case(c, out_dir) for c in CASES]
     with open(os.path.join(out_dir, "cases.json"), "w") as f:
-        json.dump({"tolerance_note": "values are float32; the reference was computed in float64",
+        json.dump({"note": "written by scripts/make_golden.py; layout in tests/golden/README.md",
                    "cases": entries}, f, indent=2)
         f.write("\n")
     ev = make_torch_model(out_dir)
