@@ -1,5 +1,7 @@
 #include "sample/generate.h"
 
+#include <algorithm>
+
 namespace rnngen::sample {
 
 std::string generate(models::RnnLm<float>& net, const text::Tokenizer& tok,
@@ -21,6 +23,9 @@ std::string generate(models::RnnLm<float>& net, const text::Tokenizer& tok,
   }
   int32_t current = input.back();
   auto decoder = tok.stream_decoder();
+  // The prime is already printed; passing it through the decoder gives what follows the right
+  // context (a word tokenizer's separating space, a jamo syllable still being built).
+  for (int32_t id : prime_ids) decoder->push(id);
   std::string out;
   auto emit = [&](const std::string& piece) {
     if (piece.empty()) return;
@@ -32,8 +37,12 @@ std::string generate(models::RnnLm<float>& net, const text::Tokenizer& tok,
     net.final_state(next);
     std::swap(state, next);
     current = sampler.sample(net.logits(), V, rng);
-    emit(decoder->push(current));
-    if (!opts.stop.empty() && out.find(opts.stop) != std::string::npos) break;
+    const std::string piece = decoder->push(current);
+    emit(piece);
+    // Only the tail can hold a new occurrence of the stop string.
+    if (!opts.stop.empty() && out.size() >= opts.stop.size() &&
+        out.find(opts.stop, out.size() - std::min(out.size(), piece.size() + opts.stop.size())) != std::string::npos)
+      break;
   }
   emit(decoder->flush());
   return out;

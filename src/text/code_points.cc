@@ -31,24 +31,6 @@ std::vector<CodePoint> code_points(std::string_view text, const std::string& sou
   return out;
 }
 
-void append_utf8(std::string& out, char32_t cp) {
-  utf8proc_uint8_t buf[4];
-  const auto n = utf8proc_encode_char(static_cast<utf8proc_int32_t>(cp), buf);
-  out.append(reinterpret_cast<const char*>(buf), static_cast<size_t>(n));
-}
-
-std::string to_utf8(char32_t cp) {
-  std::string s;
-  append_utf8(s, cp);
-  return s;
-}
-
-std::string to_utf8(const std::u32string& cps) {
-  std::string s;
-  for (char32_t cp : cps) append_utf8(s, cp);
-  return s;
-}
-
 std::string code_point_name(char32_t cp) {
   char buf[16];
   std::snprintf(buf, sizeof buf, "U+%04X", static_cast<unsigned>(cp));

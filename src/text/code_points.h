@@ -9,6 +9,8 @@
 #include <utility>
 #include <vector>
 
+#include "text/utf8.h"
+
 namespace rnngen::text {
 
 struct CodePoint {
@@ -24,9 +26,7 @@ std::pair<char32_t, size_t> code_point_at(std::string_view text, size_t pos,
 // The code points of text. Invalid UTF-8 is an InputError naming source and the byte offset.
 std::vector<CodePoint> code_points(std::string_view text, const std::string& source);
 
-void append_utf8(std::string& out, char32_t cp);
-std::string to_utf8(char32_t cp);
-std::string to_utf8(const std::u32string& cps);
+// Encoding: append_utf8 / encode_utf8 in utf8.h.
 
 // "U+1161": how messages name a code point that may not print.
 std::string code_point_name(char32_t cp);

@@ -12,7 +12,7 @@ namespace {
 // "\"x\" (U+0078)"; a control character by its number only, so the message stays one line.
 std::string printable_name(char32_t c) {
   if (c < 0x20 || (c >= 0x7F && c < 0xA0)) return code_point_name(c);
-  return "\"" + to_utf8(c) + "\" (" + code_point_name(c) + ")";
+  return "\"" + encode_utf8(c) + "\" (" + code_point_name(c) + ")";
 }
 
 class JamoStreamDecoder final : public StreamDecoder {
@@ -137,7 +137,7 @@ char32_t JamoTokenizer::code_point(int32_t id) const {
   return tokens_[static_cast<size_t>(id)];
 }
 
-std::string JamoTokenizer::token(int32_t id) const { return to_utf8(code_point(id)); }
+std::string JamoTokenizer::token(int32_t id) const { return encode_utf8(code_point(id)); }
 
 int32_t JamoTokenizer::find(std::string_view token) const {
   std::vector<CodePoint> cps;
@@ -153,7 +153,7 @@ int32_t JamoTokenizer::find(std::string_view token) const {
 
 nlohmann::json JamoTokenizer::to_json() const {
   nlohmann::json tokens = nlohmann::json::array();
-  for (char32_t c : tokens_) tokens.push_back(to_utf8(c));
+  for (char32_t c : tokens_) tokens.push_back(encode_utf8(c));
   return {{"type", "jamo"}, {"tokens", std::move(tokens)}};
 }
 

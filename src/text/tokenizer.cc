@@ -9,6 +9,9 @@
 #include "io/json_file.h"
 #include "rnngen/error.h"
 #include "text/char_tokenizer.h"
+#include "text/jamo_tokenizer.h"
+#include "text/subword_tokenizer.h"
+#include "text/word_tokenizer.h"
 
 namespace rnngen::text {
 namespace {
@@ -27,7 +30,9 @@ constexpr TokenizerType kTokenizerTypes[] = {
      [](const nlohmann::json& j, const std::string& source) -> std::unique_ptr<Tokenizer> {
        return std::make_unique<CharTokenizer>(CharTokenizer::from_json(j, source));
      }},
-    // word, jamo, subword: add a row here.
+    {"word", word_tokenizer_from_json},
+    {"jamo", jamo_tokenizer_from_json},
+    {"subword", subword_tokenizer_from_json},
 };
 
 }  // namespace

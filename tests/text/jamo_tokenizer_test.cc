@@ -41,14 +41,14 @@ TEST(Jamo, TokensAreTheSortedDistinctCodePoints) {
   auto tok = JamoTokenizer::fit({"한글", "글 "});
   EXPECT_EQ(tok->vocab_size(), 7);
   EXPECT_EQ(tok->token(0), " ");
-  EXPECT_EQ(tok->token(1), to_utf8(0x1100));
-  EXPECT_EQ(tok->token(6), to_utf8(0x11AF));
-  EXPECT_EQ(tok->find(to_utf8(0x1173)), 4);
+  EXPECT_EQ(tok->token(1), encode_utf8(0x1100));
+  EXPECT_EQ(tok->token(6), encode_utf8(0x11AF));
+  EXPECT_EQ(tok->find(encode_utf8(0x1173)), 4);
   EXPECT_EQ(tok->find("한"), -1);
   const auto j = tok->to_json();
   EXPECT_EQ(j, (nlohmann::json{{"type", "jamo"},
-                               {"tokens", {" ", to_utf8(0x1100), to_utf8(0x1112), to_utf8(0x1161),
-                                           to_utf8(0x1173), to_utf8(0x11AB), to_utf8(0x11AF)}}}));
+                               {"tokens", {" ", encode_utf8(0x1100), encode_utf8(0x1112), encode_utf8(0x1161),
+                                           encode_utf8(0x1173), encode_utf8(0x11AB), encode_utf8(0x11AF)}}}));
   auto back = jamo_tokenizer_from_json(j, "tokenizer.json");
   EXPECT_EQ(back->to_json(), j);
   EXPECT_EQ(back->encode("글한", ""), tok->encode("글한", ""));
@@ -97,7 +97,7 @@ TEST(Jamo, UnknownSymbolIsAnErrorNamingIt) {
 
 TEST(JamoStream, HoldsBackUntilTheSyllableIsComplete) {
   auto tok = JamoTokenizer::fit({"한글 가"});
-  auto id = [&](char32_t c) { return tok->find(to_utf8(c)); };
+  auto id = [&](char32_t c) { return tok->find(encode_utf8(c)); };
   auto dec = tok->stream_decoder();
   EXPECT_EQ(dec->push(id(0x1112)), "");
   EXPECT_EQ(dec->push(id(0x1161)), "");  // 하 may still take a final consonant
