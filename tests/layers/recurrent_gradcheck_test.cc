@@ -1,4 +1,4 @@
-// Double-precision finite-difference checks of one recurrent layer (every cell, both
+// Double-precision finite-difference checks (tests/gradcheck.h) of one recurrent layer (every cell, both
 // directions, dense and one-hot input) against inputs, h0/c0 and every weight.
 // The loss is sum(R_y * y) + sum(R_h * h_T) + sum(R_c * c_T) with fixed random R.
 #include <gtest/gtest.h>
@@ -69,8 +69,8 @@ TEST_P(RecurrentGrad, MatchesFiniteDifferences) {
   if (!c.one_hot) items.push_back({"x", &x, &dx});
   if (lstm) items.push_back({"c0", &c0, &dc0});
   for (auto& it : items) {
-    auto r = testing::grad_check(it.x->data(), it.g->data(), it.x->size(), loss);
-    EXPECT_LE(r.max_error, 1e-6) << it.name << "[" << r.worst << "] analytic " << r.analytic
+    auto r = testing::gradcheck(it.x->data(), it.g->data(), it.x->size(), loss);
+    EXPECT_LE(r.max_rel, 1e-6) << it.name << "[" << r.worst << "] analytic " << r.analytic
                                  << " numeric " << r.numeric;
   }
 }

@@ -57,15 +57,15 @@ TEST_P(RnnLmGrad, MatchesFiniteDifferences) {
   std::vector<double> grads(m.grads(), m.grads() + m.num_params());
 
   for (const auto& p : m.table().entries()) {
-    auto r = testing::grad_check(m.params() + p.offset, grads.data() + p.offset, p.size, loss);
-    EXPECT_LE(r.max_error, 1e-6) << p.name << "[" << r.worst << "] analytic " << r.analytic
+    auto r = testing::gradcheck(m.params() + p.offset, grads.data() + p.offset, p.size, loss);
+    EXPECT_LE(r.max_rel, 1e-6) << p.name << "[" << r.worst << "] analytic " << r.analytic
                                  << " numeric " << r.numeric;
   }
-  auto rh = testing::grad_check(init.h.data(), dinit.h.data(), init.h.size(), loss);
-  EXPECT_LE(rh.max_error, 1e-6) << "h0[" << rh.worst << "]";
+  auto rh = testing::gradcheck(init.h.data(), dinit.h.data(), init.h.size(), loss);
+  EXPECT_LE(rh.max_rel, 1e-6) << "h0[" << rh.worst << "]";
   if (!init.c.empty()) {
-    auto rc = testing::grad_check(init.c.data(), dinit.c.data(), init.c.size(), loss);
-    EXPECT_LE(rc.max_error, 1e-6) << "c0[" << rc.worst << "]";
+    auto rc = testing::gradcheck(init.c.data(), dinit.c.data(), init.c.size(), loss);
+    EXPECT_LE(rc.max_rel, 1e-6) << "c0[" << rc.worst << "]";
   }
 }
 

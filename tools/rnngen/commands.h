@@ -11,5 +11,7 @@ using Runner = std::function<int()>;
 
 void add_summary(CLI::App& app, Runner& run);
 void add_eval(CLI::App& app, Runner& run);
+void add_train(CLI::App& app, Runner& run);
+void add_sample(CLI::App& app, Runner& run);
 
 }  // namespace rnngen::cli

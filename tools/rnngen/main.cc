@@ -12,7 +12,10 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   app.set_version_flag("--version", "rnngen 0.1.0");
   rnngen::cli::Runner run;
-  // add_summary, add_eval: registered once their files land.
+  rnngen::cli::add_train(app, run);
+  rnngen::cli::add_sample(app, run);
+  rnngen::cli::add_eval(app, run);
+  rnngen::cli::add_summary(app, run);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -1,0 +1,256 @@
+#include "io/safetensors.h"
+
+#include <algorithm>
+#include <bit>
+#include <cstring>
+#include <limits>
+#include <nlohmann/json.hpp>
+#include <stdexcept>
+
+#include "io/atomic_file.h"
+#include "io/json_file.h"
+#include "rnngen/error.h"
+
+namespace rnngen::io {
+
+// The data section is copied byte for byte into floats; a big-endian host would need swaps.
+static_assert(std::endian::native == std::endian::little, "safetensors I/O assumes little-endian");
+
+namespace {
+
+using nlohmann::json;
+
+struct Parsed {
+  std::map<std::string, LoadedTensor> tensors;
+  std::map<std::string, std::string> metadata;
+};
+
+std::string shape_text(const std::vector<int64_t>& shape) {
+  std::string s = "[";
+  for (size_t i = 0; i < shape.size(); ++i) s += (i ? ", " : "") + std::to_string(shape[i]);
+  return s + "]";
+}
+
+std::string range_text(uint64_t begin, uint64_t end) {
+  return "[" + std::to_string(begin) + ", " + std::to_string(end) + "]";
+}
+
+// A JSON integer >= 0 (floats such as 2.0 are not integers here: PyTorch never writes them).
+bool as_unsigned(const json& v, uint64_t& out) {
+  if (v.is_number_unsigned()) {
+    out = v.get<uint64_t>();
+    return true;
+  }
+  if (v.is_number_integer() && v.get<int64_t>() >= 0) {
+    out = static_cast<uint64_t>(v.get<int64_t>());
+    return true;
+  }
+  return false;
+}
+
+struct Entry {
+  std::string name;
+  std::vector<int64_t> shape;
+  uint64_t begin = 0, end = 0;
+};
+
+Entry parse_entry(const std::string& source, const std::string& name, const json& e,
+                  uint64_t data_size) {
+  const std::string where = source + ": tensor " + json_quote(name) + ": ";
+  if (!e.is_object())
+    throw InputError(where + "entry must be an object, got " + json_type_name(e));
+  for (const char* key : {"dtype", "shape", "data_offsets"})
+    if (!e.contains(key)) throw InputError(where + "missing \"" + key + "\"");
+
+  const json& dtype = e["dtype"];
+  if (!dtype.is_string())
+    throw InputError(where + "\"dtype\" must be a string, got " + json_type_name(dtype));
+  if (dtype.get<std::string>() != "F32")
+    throw InputError(where + "dtype " + json_quote(dtype.get<std::string>()) +
+                     " is not supported (only F32)");
+
+  Entry out;
+  out.name = name;
+  const json& shape = e["shape"];
+  if (!shape.is_array())
+    throw InputError(where + "\"shape\" must be an array of integers, got " +
+                     json_type_name(shape));
+  // Count elements in unsigned 64-bit arithmetic with overflow checks: a corrupt shape must
+  // not wrap around to a product that happens to match the byte range.
+  uint64_t bytes = sizeof(float);
+  bool overflow = false;
+  for (const json& d : shape) {
+    uint64_t dim = 0;
+    if (!as_unsigned(d, dim)) {
+      if (d.is_number_integer())
+        throw InputError(where + "negative dimension " + d.dump() + " in \"shape\"");
+      throw InputError(where + "\"shape\" must be an array of integers, found " +
+                       json_type_name(d) + " " + d.dump());
+    }
+    if (dim > static_cast<uint64_t>(std::numeric_limits<int64_t>::max()))
+      throw InputError(where + "dimension " + std::to_string(dim) + " in \"shape\" is too large");
+    out.shape.push_back(static_cast<int64_t>(dim));
+    if (__builtin_mul_overflow(bytes, dim, &bytes)) overflow = true;
+  }
+  if (overflow && std::find(out.shape.begin(), out.shape.end(), 0) == out.shape.end())
+    throw InputError(where + "shape " + shape_text(out.shape) + " is too large");
+  if (overflow) bytes = 0;  // a zero dimension makes the product 0 whatever else overflowed
+
+  const json& offsets = e["data_offsets"];
+  if (!offsets.is_array() || offsets.size() != 2 || !as_unsigned(offsets[0], out.begin) ||
+      !as_unsigned(offsets[1], out.end))
+    throw InputError(where + "\"data_offsets\" must be [begin, end] with non-negative integers, got " +
+                     offsets.dump());
+  if (out.begin > out.end)
+    throw InputError(where + "data_offsets " + range_text(out.begin, out.end) +
+                     " end before they begin");
+  if (out.end > data_size)
+    throw InputError(where + "data_offsets " + range_text(out.begin, out.end) +
+                     " run past the end of the data section (" + std::to_string(data_size) +
+                     " bytes)");
+  if (out.end - out.begin != bytes)
+    throw InputError(where + "shape " + shape_text(out.shape) + " needs " +
+                     std::to_string(bytes) + " bytes but data_offsets " +
+                     range_text(out.begin, out.end) + " hold " +
+                     std::to_string(out.end - out.begin));
+  return out;
+}
+
+std::map<std::string, std::string> parse_metadata(const std::string& source, const json& m) {
+  const std::string where = source + ": \"__metadata__\" ";
+  if (!m.is_object())
+    throw InputError(where + "must be an object of strings, got " + json_type_name(m));
+  std::map<std::string, std::string> out;
+  for (const auto& [key, value] : m.items()) {
+    if (!value.is_string())
+      throw InputError(where + "values must be strings, but " + json_quote(key) + " is " +
+                       json_type_name(value));
+    out[key] = value.get<std::string>();
+  }
+  return out;
+}
+
+Parsed parse(std::string_view bytes, const std::string& source) {
+  if (bytes.size() < 8)
+    throw InputError(source + ": not a safetensors file: " + std::to_string(bytes.size()) +
+                     " bytes, too short for the 8-byte header length");
+  uint64_t header_len = 0;
+  for (int i = 7; i >= 0; --i) header_len = (header_len << 8) | static_cast<uint8_t>(bytes[i]);
+  if (header_len > kMaxSafetensorsHeader)
+    throw InputError(source + ": safetensors header length " + std::to_string(header_len) +
+                     " exceeds the limit of " + std::to_string(kMaxSafetensorsHeader) +
+                     " bytes (corrupt or not a safetensors file)");
+  const uint64_t rest = bytes.size() - 8;
+  if (header_len > rest)
+    throw InputError(source + ": safetensors header length " + std::to_string(header_len) +
+                     " runs past the end of the file (" + std::to_string(bytes.size()) +
+                     " bytes)");
+  const std::string_view header = bytes.substr(8, header_len);
+  const std::string_view data = bytes.substr(8 + header_len);
+
+  json h;
+  try {
+    h = json::parse(header.begin(), header.end());
+  } catch (const json::parse_error& e) {
+    throw InputError(source + ": safetensors header is not valid JSON (at header byte " +
+                     std::to_string(e.byte) + ")");
+  }
+  if (!h.is_object())
+    throw InputError(source + ": safetensors header must be a JSON object, got " +
+                     json_type_name(h));
+
+  Parsed out;
+  std::vector<Entry> entries;
+  for (const auto& [name, value] : h.items()) {
+    if (name == "__metadata__") {
+      out.metadata = parse_metadata(source, value);
+      continue;
+    }
+    entries.push_back(parse_entry(source, name, value, data.size()));
+  }
+
+  // Every byte belongs to at most one tensor. Empty tensors own no bytes, so they cannot
+  // overlap anything.
+  std::vector<const Entry*> by_offset;
+  for (const Entry& e : entries)
+    if (e.end > e.begin) by_offset.push_back(&e);
+  std::sort(by_offset.begin(), by_offset.end(),
+            [](const Entry* a, const Entry* b) { return a->begin < b->begin; });
+  for (size_t i = 1; i < by_offset.size(); ++i) {
+    const Entry& a = *by_offset[i - 1];
+    const Entry& b = *by_offset[i];
+    if (b.begin < a.end)
+      throw InputError(source + ": tensors " + json_quote(a.name) + " " +
+                       range_text(a.begin, a.end) + " and " + json_quote(b.name) + " " +
+                       range_text(b.begin, b.end) + " overlap");
+  }
+
+  for (const Entry& e : entries) {
+    LoadedTensor t;
+    t.shape = e.shape;
+    t.data.resize((e.end - e.begin) / sizeof(float));
+    if (!t.data.empty()) std::memcpy(t.data.data(), data.data() + e.begin, e.end - e.begin);
+    out.tensors.emplace(e.name, std::move(t));
+  }
+  return out;
+}
+
+}  // namespace
+
+void write_safetensors(const std::string& path, const std::vector<TensorRef>& tensors,
+                       const std::map<std::string, std::string>& metadata) {
+  nlohmann::ordered_json header = nlohmann::ordered_json::object();
+  if (!metadata.empty()) {
+    nlohmann::ordered_json m = nlohmann::ordered_json::object();
+    for (const auto& [k, v] : metadata) m[k] = v;
+    header["__metadata__"] = std::move(m);
+  }
+  std::vector<size_t> counts;
+  uint64_t offset = 0;
+  for (const TensorRef& t : tensors) {
+    if (t.name == "__metadata__")
+      throw std::invalid_argument("write_safetensors: reserved tensor name __metadata__");
+    if (header.contains(t.name))
+      throw std::invalid_argument("write_safetensors: duplicate tensor name " + t.name);
+    uint64_t count = 1;
+    for (int64_t d : t.shape) {
+      if (d < 0 || __builtin_mul_overflow(count, static_cast<uint64_t>(d), &count))
+        throw std::invalid_argument("write_safetensors: bad shape " + shape_text(t.shape) +
+                                    " for " + t.name);
+    }
+    if (count > 0 && t.data == nullptr)
+      throw std::invalid_argument("write_safetensors: no data for " + t.name);
+    counts.push_back(static_cast<size_t>(count));
+    const uint64_t end = offset + count * sizeof(float);
+    header[t.name] = {{"dtype", "F32"}, {"shape", t.shape}, {"data_offsets", {offset, end}}};
+    offset = end;
+  }
+
+  std::string h = header.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::strict);
+  h.append((8 - h.size() % 8) % 8, ' ');
+
+  std::string out;
+  out.reserve(8 + h.size() + offset);
+  uint64_t n = h.size();
+  for (int i = 0; i < 8; ++i) out.push_back(static_cast<char>((n >> (8 * i)) & 0xff));
+  out += h;
+  for (size_t i = 0; i < tensors.size(); ++i)
+    if (counts[i] > 0)
+      out.append(reinterpret_cast<const char*>(tensors[i].data), counts[i] * sizeof(float));
+  write_file_atomic(path, out);
+}
+
+std::map<std::string, LoadedTensor> parse_safetensors(std::string_view bytes,
+                                                      const std::string& source) {
+  return parse(bytes, source).tensors;
+}
+
+std::map<std::string, LoadedTensor> read_safetensors(const std::string& path) {
+  return parse(read_file(path), path).tensors;
+}
+
+std::map<std::string, std::string> read_safetensors_metadata(const std::string& path) {
+  return parse(read_file(path), path).metadata;
+}
+
+}  // namespace rnngen::io

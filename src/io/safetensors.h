@@ -1,0 +1,54 @@
+// The safetensors format (https://github.com/huggingface/safetensors), F32 only, read and
+// written here so that the weights load into PyTorch with safetensors.torch.load_file.
+//
+//   [8 bytes]  N, unsigned little-endian
+//   [N bytes]  JSON object: {"NAME": {"dtype": "F32", "shape": [d0, ...],
+//                                     "data_offsets": [begin, end]}, ...,
+//                            "__metadata__": {"key": "value", ...}}   (metadata optional)
+//   [rest]     the data; offsets are relative to its start, tensors are row-major.
+#pragma once
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace rnngen::io {
+
+// A tensor to write; `data` holds product(shape) floats and is only read during the call.
+struct TensorRef {
+  std::string name;
+  std::vector<int64_t> shape;
+  const float* data = nullptr;
+};
+
+struct LoadedTensor {
+  std::vector<int64_t> shape;
+  std::vector<float> data;
+};
+
+// Writes atomically (write_file_atomic). Tensors are laid out in the order given and the
+// header lists them in that order after "__metadata__", so the same input gives the same
+// bytes. The header is padded with spaces to a multiple of 8 so the data is 8-byte aligned.
+// A duplicate or reserved name, a negative dimension or a null pointer for a non-empty tensor
+// is a caller bug: std::invalid_argument.
+void write_safetensors(const std::string& path, const std::vector<TensorRef>& tensors,
+                       const std::map<std::string, std::string>& metadata = {});
+
+// Reads and validates every size and offset before using it. Any problem (truncated file,
+// bad header, a dtype other than F32, shape not matching its byte range, ranges outside the
+// data or overlapping) is an InputError naming the file and, where there is one, the tensor.
+// Gaps between tensors are allowed.
+std::map<std::string, LoadedTensor> read_safetensors(const std::string& path);
+
+// Same as read_safetensors, on bytes already in memory; `source` names them in errors.
+std::map<std::string, LoadedTensor> parse_safetensors(std::string_view bytes,
+                                                      const std::string& source);
+
+// The "__metadata__" entries of a file (empty when it has none), validated as above.
+std::map<std::string, std::string> read_safetensors_metadata(const std::string& path);
+
+// Largest header we accept: real headers are kilobytes; this stops a corrupt length from
+// making us allocate gigabytes.
+inline constexpr uint64_t kMaxSafetensorsHeader = 100'000'000;
+
+}  // namespace rnngen::io

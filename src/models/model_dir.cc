@@ -1,0 +1,82 @@
+#include "models/model_dir.h"
+
+#include <filesystem>
+#include <set>
+
+#include "io/config_json.h"
+#include "io/safetensors.h"
+#include "rnngen/error.h"
+
+namespace rnngen::models {
+
+namespace fs = std::filesystem;
+
+static std::string shape_str(const std::vector<int64_t>& s) {
+  std::string r = "[";
+  for (size_t i = 0; i < s.size(); ++i) r += (i ? ", " : "") + std::to_string(s[i]);
+  return r + "]";
+}
+
+bool is_model_dir(const std::string& dir) {
+  std::error_code ec;
+  return fs::is_directory(dir, ec) && fs::is_regular_file(fs::path(dir) / "config.json", ec);
+}
+
+void load_weights(const std::string& path, RnnLm<float>& net) {
+  auto tensors = io::read_safetensors(path);
+  std::set<std::string> expected;
+  for (const ParamInfo& p : net.table().entries()) {
+    expected.insert(p.name);
+    auto it = tensors.find(p.name);
+    if (it == tensors.end())
+      throw InputError(path + ": missing tensor '" + p.name + "' " + shape_str(p.shape) +
+                       " that config.json implies");
+    if (it->second.shape != p.shape)
+      throw InputError(path + ": tensor '" + p.name + "' has shape " + shape_str(it->second.shape) +
+                       ", config.json implies " + shape_str(p.shape));
+    std::copy(it->second.data.begin(), it->second.data.end(), net.params() + p.offset);
+  }
+  for (const auto& [name, t] : tensors)
+    if (!expected.count(name))
+      throw InputError(path + ": unexpected tensor '" + name + "' (not part of the model config.json describes)");
+}
+
+LoadedModel load_model_dir(const std::string& dir) {
+  std::error_code ec;
+  if (!fs::exists(dir, ec)) throw InputError(dir + ": no such model directory");
+  if (!fs::is_directory(dir, ec)) throw InputError(dir + ": not a directory (expected a model directory)");
+  const fs::path d(dir);
+  for (const char* f : {"config.json", "tokenizer.json", "model.safetensors"})
+    if (!fs::exists(d / f, ec))
+      throw InputError((d / f).string() + ": missing (a model directory holds config.json, tokenizer.json and model.safetensors)");
+  LoadedModel m;
+  const ModelConfig cfg = io::read_config((d / "config.json").string());
+  if (cfg.task != "lm")
+    throw InputError((d / "config.json").string() + ": task '" + cfg.task + "' is not supported by this command yet");
+  m.tokenizer = text::load_tokenizer((d / "tokenizer.json").string());
+  if (m.tokenizer->vocab_size() != cfg.vocab_size)
+    throw InputError((d / "tokenizer.json").string() + ": has " + std::to_string(m.tokenizer->vocab_size()) +
+                     " tokens but config.json says vocab_size " + std::to_string(cfg.vocab_size));
+  m.net = std::make_unique<RnnLm<float>>(cfg);
+  load_weights((d / "model.safetensors").string(), *m.net);
+  return m;
+}
+
+void save_weights(const std::string& path, const RnnLm<float>& net) {
+  std::vector<io::TensorRef> refs;
+  for (const ParamInfo& p : net.table().entries())
+    refs.push_back({p.name, p.shape, net.params() + p.offset});
+  io::write_safetensors(path, refs, {{"format", "pt"}});
+}
+
+void save_model_dir(const std::string& dir, const text::Tokenizer& tok, const RnnLm<float>& net) {
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  if (ec) throw InputError(dir + ": cannot create directory: " + ec.message());
+  const fs::path d(dir);
+  io::write_config(net.config(), (d / "config.json").string());
+  text::save_tokenizer(tok, (d / "tokenizer.json").string());
+  save_weights((d / "model.safetensors").string(), net);
+}
+
+}  // namespace rnngen::models

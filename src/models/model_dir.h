@@ -1,0 +1,33 @@
+// The model directory of the contract: config.json + tokenizer.json + model.safetensors.
+// Loading is strict, as PyTorch's load_state_dict(strict=True): every tensor the config
+// implies must be present with its exact shape, and nothing else may be.
+#pragma once
+#include <memory>
+#include <string>
+
+#include "models/rnnlm.h"
+#include "text/tokenizer.h"
+
+namespace rnngen::models {
+
+struct LoadedModel {
+  std::unique_ptr<text::Tokenizer> tokenizer;
+  std::unique_ptr<RnnLm<float>> net;
+  const ModelConfig& config() const { return net->config(); }
+};
+
+// True when dir holds a config.json (what makes a directory an rnngen model).
+bool is_model_dir(const std::string& dir);
+
+// InputError naming the file and what is wrong (missing file, bad tensor, vocab mismatch).
+LoadedModel load_model_dir(const std::string& dir);
+
+// Loads model.safetensors into net (strict names and shapes).
+void load_weights(const std::string& path, RnnLm<float>& net);
+
+// Writes the three files, each atomically; the weights last, so a reader never sees new
+// weights with an old config.
+void save_model_dir(const std::string& dir, const text::Tokenizer& tok, const RnnLm<float>& net);
+void save_weights(const std::string& path, const RnnLm<float>& net);
+
+}  // namespace rnngen::models

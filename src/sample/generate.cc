@@ -1,0 +1,51 @@
+#include "sample/generate.h"
+
+#include <algorithm>
+
+namespace rnngen::sample {
+
+std::string generate(models::RnnLm<float>& net, const text::Tokenizer& tok,
+                     const std::vector<int32_t>& prime_ids, int32_t start_id,
+                     const GenerateOptions& opts, Rng& rng,
+                     const std::function<void(std::string_view)>& sink) {
+  const int V = net.config().vocab_size;
+  Sampler sampler(opts.sampling);
+  models::LmState<float> state, next;
+  net.zero_state(1, state);
+  const models::ForwardOptions fwd;
+  // The whole prime in one window (one GEMM for its input projection), except its last token,
+  // which is fed in the loop below like every sampled token.
+  std::vector<int32_t> input = prime_ids.empty() ? std::vector<int32_t>{start_id} : prime_ids;
+  if (input.size() > 1) {
+    net.forward(input.data(), nullptr, 1, static_cast<int>(input.size() - 1), &state, fwd);
+    net.final_state(next);
+    std::swap(state, next);
+  }
+  int32_t current = input.back();
+  auto decoder = tok.stream_decoder();
+  // The prime is already printed; passing it through the decoder gives what follows the right
+  // context (a word tokenizer's separating space, a jamo syllable still being built).
+  for (int32_t id : prime_ids) decoder->push(id);
+  std::string out;
+  auto emit = [&](const std::string& piece) {
+    if (piece.empty()) return;
+    out += piece;
+    sink(piece);
+  };
+  for (int i = 0; i < opts.length; ++i) {
+    net.forward(&current, nullptr, 1, 1, &state, fwd);
+    net.final_state(next);
+    std::swap(state, next);
+    current = sampler.sample(net.logits(), V, rng);
+    const std::string piece = decoder->push(current);
+    emit(piece);
+    // Only the tail can hold a new occurrence of the stop string.
+    if (!opts.stop.empty() && out.size() >= opts.stop.size() &&
+        out.find(opts.stop, out.size() - std::min(out.size(), piece.size() + opts.stop.size())) != std::string::npos)
+      break;
+  }
+  emit(decoder->flush());
+  return out;
+}
+
+}  // namespace rnngen::sample

@@ -1,0 +1,95 @@
+// Word-level tokenizer in two styles (see word_split.h for how text is cut into words).
+//
+// keras: keras_preprocessing.text.Tokenizer. Ids are Keras's word_index: 1, 2, ... by
+//   descending count, ties in order of first appearance (Python's stable sort); the
+//   oov_token, when set, takes id 1. Id 0 is Keras's reserved padding index, kept here as
+//   the token "<pad>" so that ids match Keras exactly; it is never produced by encode.
+//   num_words: like texts_to_sequences, only ids < num_words are used; a known word with a
+//   larger id becomes the oov_token or, without one, is dropped. The full word index is kept
+//   (and saved), but vocab_size() is min(num_words, tokens) since larger ids never occur.
+// ptb: ids in order of first appearance, "<eos>" included, exactly as PyTorch's
+//   word_language_model Dictionary builds them; no padding id. "<unk>" is an ordinary word.
+//
+// Keras drops unknown words silently; here, without an oov_token, an unknown word is an
+// InputError naming it, since silently shortening a text would skew eval.
+//
+// tokenizer.json:
+//   {"type": "word", "style": "keras", "tokens": ["<pad>", ...] (id order), "lower": true,
+//    "filters": "...", "split": " ", "num_words": null|N, "oov_token": null|"..."}
+//   {"type": "word", "style": "ptb", "tokens": [...], "eos_token": "<eos>",
+//    "oov_token": null|"..."}
+#pragma once
+#include <memory>
+#include <nlohmann/json_fwd.hpp>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "text/tokenizer.h"
+#include "text/word_split.h"
+
+namespace rnngen::text {
+
+inline constexpr std::string_view kKerasFilters = "!\"#$%&()*+,-./:;<=>?@[\\]^_`{|}~\t\n";
+inline constexpr std::string_view kKerasPadToken = "<pad>";
+inline constexpr std::string_view kPtbEosToken = "<eos>";
+
+enum class WordStyle { keras, ptb };
+
+struct WordTokenizerOptions {
+  WordStyle style = WordStyle::keras;
+  // keras style only:
+  bool lower = true;
+  std::string filters{kKerasFilters};
+  std::string split = " ";
+  std::optional<int> num_words;  // must be >= 1 when set; 0 is an InputError
+  // both styles: unknown words (and, keras, words with id >= num_words) become this token.
+  // ptb: it gets the next free id when the training text does not contain it.
+  std::optional<std::string> oov_token;
+};
+
+// "keras" | "ptb" -> WordStyle; anything else is an InputError.
+WordStyle parse_word_style(const std::string& name);
+
+class WordTokenizer final : public Tokenizer {
+ public:
+  // Builds the vocabulary from the training texts, in order (Keras fit_on_texts). An empty
+  // vocabulary or an impossible option is an InputError; source names the texts in messages.
+  static std::unique_ptr<WordTokenizer> fit(const std::vector<std::string_view>& texts,
+                                            const WordTokenizerOptions& options,
+                                            const std::string& source = "");
+  // From an existing id-ordered token list (tokenizer.json).
+  WordTokenizer(std::vector<std::string> tokens, WordTokenizerOptions options);
+
+  std::string type() const override { return "word"; }
+  int vocab_size() const override;
+  std::vector<int32_t> encode(std::string_view text, const std::string& source) const override;
+  // Words joined by one space; ptb: "<eos>" becomes "\n" (no space around it); keras: the
+  // padding id is skipped.
+  std::string decode(const std::vector<int32_t>& ids) const override;
+  std::unique_ptr<StreamDecoder> stream_decoder() const override;
+  std::string token(int32_t id) const override;
+  int32_t find(std::string_view token) const override;
+  nlohmann::json to_json() const override;
+
+  // The words of text as this tokenizer cuts them (Keras text_to_word_sequence).
+  std::vector<Word> words(std::string_view text, const std::string& source) const;
+  const WordTokenizerOptions& options() const { return options_; }
+  // The whole word index, id order, including ids >= num_words.
+  const std::vector<std::string>& tokens() const { return tokens_; }
+
+ private:
+  std::vector<std::string> tokens_;
+  WordTokenizerOptions options_;
+  std::unordered_map<std::string, int32_t> ids_;
+  int32_t oov_id_ = -1;
+  int32_t eos_id_ = -1;  // ptb only
+};
+
+// Builds a WordTokenizer from tokenizer.json contents; InputError naming path and the key.
+std::unique_ptr<Tokenizer> word_tokenizer_from_json(const nlohmann::json& json,
+                                                    const std::string& path);
+
+}  // namespace rnngen::text

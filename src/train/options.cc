@@ -1,0 +1,73 @@
+#include "train/options.h"
+
+#include <cmath>
+#include <set>
+
+#include "rnngen/error.h"
+
+namespace rnngen::train {
+
+static void require(bool ok, const std::string& msg) {
+  if (!ok) throw InputError(msg);
+}
+
+template <typename V>
+static std::string str(V v) {
+  if constexpr (std::is_same_v<V, double>) {
+    if (std::isnan(v)) return "nan";
+    std::string s = std::to_string(v);
+    while (s.size() > 1 && s.back() == '0') s.pop_back();
+    if (!s.empty() && s.back() == '.') s.pop_back();
+    return s;
+  } else {
+    return std::to_string(v);
+  }
+}
+
+static void one_of(const std::string& flag, const std::string& v, std::set<std::string> allowed) {
+  if (allowed.count(v)) return;
+  std::string list;
+  for (const auto& a : allowed) list += (list.empty() ? "" : ", ") + a;
+  throw InputError(flag + ": '" + v + "' is not one of " + list);
+}
+
+void validate(const TrainOptions& o) {
+  require(!o.data.empty(), "train: give at least one training text file");
+  require(!o.out.empty(), "--out: a model directory is required");
+  one_of("--tokenizer", o.tokenizer, {"char", "word", "jamo", "subword"});
+  one_of("--word-style", o.word_style, {"keras", "ptb"});
+  one_of("--sequences", o.sequences, {"stream", "lines"});
+  one_of("--cell", o.cell, {"lstm", "gru", "rnn", "rnn_relu"});
+  one_of("--lr-schedule", o.lr_schedule, {"constant", "step", "plateau", "cosine"});
+  one_of("--subword-model", o.subword_model, {"unigram", "bpe"});
+  require(o.num_words == -1 || o.num_words >= 1, "--num-words must be at least 1, got " + str(o.num_words));
+  require(o.embed_size >= 0, "--embed-size must be >= 0 (0 = one-hot input), got " + str(o.embed_size));
+  require(o.hidden_size >= 1, "--hidden-size must be >= 1, got " + str(o.hidden_size));
+  require(o.num_layers >= 1, "--num-layers must be >= 1, got " + str(o.num_layers));
+  require(std::isfinite(o.dropout) && o.dropout >= 0 && o.dropout < 1,
+          "--dropout must be in [0, 1), got " + str(o.dropout));
+  require(!o.tie_weights || o.embed_size == o.hidden_size,
+          "--tie-weights needs --embed-size equal to --hidden-size (got " + str(o.embed_size) + " and " +
+              str(o.hidden_size) + ")");
+  require(o.seq_len >= 1, "--seq-len must be >= 1, got " + str(o.seq_len));
+  require(o.batch_size >= 1, "--batch-size must be >= 1, got " + str(o.batch_size));
+  require(o.epochs >= 1, "--epochs must be >= 1, got " + str(o.epochs));
+  require(o.max_steps >= 0, "--max-steps must be >= 0, got " + str(o.max_steps));
+  require(std::isfinite(o.max_time) && o.max_time >= 0, "--max-time must be >= 0 seconds, got " + str(o.max_time));
+  require(o.lr == -1 || (std::isfinite(o.lr) && o.lr > 0), "--lr must be a positive number, got " + str(o.lr));
+  require(std::isfinite(o.clip) && o.clip >= 0, "--clip must be >= 0 (0 = off), got " + str(o.clip));
+  require(std::isfinite(o.lr_decay) && o.lr_decay > 0 && o.lr_decay <= 1,
+          "--lr-decay must be in (0, 1], got " + str(o.lr_decay));
+  require(o.lr_decay_after >= 0, "--lr-decay-after must be >= 0, got " + str(o.lr_decay_after));
+  require(std::isfinite(o.val_fraction) && o.val_fraction >= 0 && o.val_fraction < 1,
+          "--val-fraction must be in [0, 1), got " + str(o.val_fraction));
+  require(o.eval_every >= 0, "--eval-every must be >= 0, got " + str(o.eval_every));
+  require(o.checkpoint_every >= 1, "--checkpoint-every must be >= 1, got " + str(o.checkpoint_every));
+  require(o.sample_every >= 0, "--sample-every must be >= 0, got " + str(o.sample_every));
+  require(o.sample_length >= 1, "--sample-length must be >= 1, got " + str(o.sample_length));
+  require(o.threads >= 0, "--threads must be >= 0, got " + str(o.threads));
+  require(o.vocab_size >= 0, "--vocab-size must be >= 0, got " + str(o.vocab_size));
+  require(!(o.resume && o.force), "--resume and --force contradict each other");
+}
+
+}  // namespace rnngen::train

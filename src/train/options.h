@@ -1,0 +1,62 @@
+// Every training option, with its default. The CLI binds each field to the flag of the same
+// name (contract section 2); validate() checks them all at the boundary, naming the flag.
+#pragma once
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace rnngen::train {
+
+struct TrainOptions {
+  std::vector<std::string> data;  // training text files, concatenated
+  std::string out;                // model directory
+
+  // Text
+  std::string tokenizer = "char";    // char | word | jamo | subword
+  std::string word_style = "keras";  // keras | ptb (with --tokenizer word)
+  int num_words = -1;                // word: keep the most frequent N-1 words (Keras); -1 = all
+  std::string oov_token;             // word: token for unknown words ("" = none)
+  int vocab_size = 0;                // subword: pieces (0 = 8000)
+  std::string subword_model = "unigram";  // unigram | bpe
+  std::string sequences = "stream";  // stream | lines
+
+  // Network
+  std::string cell = "lstm";
+  int embed_size = 64;
+  int hidden_size = 256;
+  int num_layers = 2;
+  double dropout = 0.0;
+  bool tie_weights = false;
+  std::string init = "pytorch";  // pytorch | keras | uniform:A
+
+  // Schedule
+  int seq_len = 100;
+  int batch_size = 32;
+  int epochs = 20;
+  int64_t max_steps = 0;  // 0 = no limit
+  double max_time = 0;    // seconds, 0 = no limit
+  std::string optimizer = "adam";
+  double lr = -1;  // -1 = the optimizer's usual default (adam 2e-3, sgd 1, rmsprop 1e-3)
+  double clip = 5.0;  // global gradient norm, 0 = off
+  std::string lr_schedule = "constant";  // constant | step | plateau | cosine
+  double lr_decay = 0.5;
+  int lr_decay_after = 0;
+
+  // Validation and bookkeeping
+  std::string val;            // validation text file
+  double val_fraction = 0.1;  // last fraction of the data when no --val (0 = none)
+  int64_t eval_every = 0;     // steps between validations (0 = once per epoch)
+  int64_t checkpoint_every = 500;
+  int64_t sample_every = 0;   // steps between sample printouts (0 = off)
+  int sample_length = 200;
+  uint64_t seed = 1234;
+  int threads = 0;  // 0 = all cores
+  bool resume = false;
+  bool force = false;  // allow overwriting an existing model in --out
+  bool quiet = false;
+};
+
+// InputError naming the flag for any value out of range.
+void validate(const TrainOptions& o);
+
+}  // namespace rnngen::train

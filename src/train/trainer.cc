@@ -1,0 +1,498 @@
+#include "train/trainer.h"
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cmath>
+#include <csignal>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <thread>
+
+#include "io/atomic_file.h"
+#include "models/init.h"
+#include "models/model_dir.h"
+#include "ops/gemm.h"
+#include "rnngen/error.h"
+#include "sample/generate.h"
+#include "text/batching.h"
+#include "text/build_tokenizer.h"
+#include "text/utf8.h"
+#include "train/checkpoint.h"
+#include "train/clip.h"
+#include "train/lr_schedule.h"
+#include "train/optimizer.h"
+#include "util/progress.h"
+
+namespace rnngen::train {
+
+namespace fs = std::filesystem;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+std::atomic<bool> g_interrupted{false};
+extern "C" void on_sigint(int) { g_interrupted = true; }
+
+double seconds_since(Clock::time_point t0) {
+  return std::chrono::duration<double>(Clock::now() - t0).count();
+}
+
+// --out must be new, empty, or a model we may continue (--resume) or replace (--force).
+void check_out_dir(const TrainOptions& o) {
+  std::error_code ec;
+  if (!fs::exists(o.out, ec)) {
+    if (o.resume) throw InputError("--out " + o.out + ": does not exist, nothing to resume");
+    return;
+  }
+  if (!fs::is_directory(o.out, ec))
+    throw InputError("--out " + o.out + ": exists and is not a directory");
+  if (models::is_model_dir(o.out)) {
+    if (!o.resume && !o.force)
+      throw InputError("--out " + o.out +
+                       ": already holds a model; add --resume to continue it or --force to replace it");
+    return;
+  }
+  if (o.resume) throw InputError("--out " + o.out + ": is not a model directory, nothing to resume");
+  if (!fs::is_empty(o.out, ec))
+    throw InputError("--out " + o.out + ": exists and is not a model directory (refusing to write into it)");
+}
+
+std::string read_training_text(const std::vector<std::string>& files) {
+  std::string all;
+  for (const auto& f : files) all += text::read_text_file(f);
+  return all;
+}
+
+// Splits off the last `fraction` of the text (at a line start in lines mode) for validation.
+void split_validation(const std::string& all, double fraction, bool lines, std::string& train,
+                      std::string& val) {
+  size_t cut = all.size() - static_cast<size_t>(static_cast<double>(all.size()) * fraction);
+  while (cut < all.size() && (static_cast<unsigned char>(all[cut]) & 0xC0) == 0x80) ++cut;
+  if (lines) {
+    size_t nl = all.rfind('\n', cut ? cut - 1 : 0);
+    cut = nl == std::string::npos ? 0 : nl + 1;
+  }
+  train = all.substr(0, cut);
+  val = all.substr(cut);
+}
+
+std::vector<std::vector<int32_t>> encode_lines(const text::Tokenizer& tok, const std::string& s,
+                                               const std::string& source) {
+  std::vector<std::vector<int32_t>> out;
+  size_t start = 0;
+  while (start < s.size()) {
+    size_t end = s.find('\n', start);
+    if (end == std::string::npos) end = s.size();
+    // Char-level lines keep their newline as the final target, so a model learns to end lines.
+    const size_t stop = (tok.type() == "char" || tok.type() == "jamo") && end < s.size() ? end + 1 : end;
+    out.push_back(tok.encode(std::string_view(s).substr(start, stop - start), source));
+    start = end + 1;
+  }
+  return out;
+}
+
+int hardware_threads() {
+  unsigned n = std::thread::hardware_concurrency();
+  return n ? static_cast<int>(n) : 1;
+}
+
+}  // namespace
+
+class Trainer {
+ public:
+  explicit Trainer(const TrainOptions& o) : o_(o), progress_(!o.quiet) {}
+
+  TrainResult run();
+
+ private:
+  void prepare_data(const std::string& train_text, const std::string& val_text, const std::string& val_source);
+  double validate_model();
+  void log_eval(double train_nll, double val_nll);
+  void save_checkpoint();
+  void restore_checkpoint();
+  void print_samples();
+  double lr() const { return schedule_->lr(step_, epoch_); }
+
+  TrainOptions o_;
+  Progress progress_;
+  std::unique_ptr<text::Tokenizer> tok_;
+  std::unique_ptr<models::RnnLm<float>> net_;
+  std::unique_ptr<Optimizer> opt_;
+  std::unique_ptr<LrSchedule> schedule_;
+  std::vector<int32_t> train_ids_, val_ids_;
+  std::unique_ptr<text::StreamBatches> stream_;
+  std::unique_ptr<text::LineBatches> lines_, val_lines_;
+  bool lines_mode_ = false;
+
+  Rng drop_rng_{0}, data_rng_{0};
+  std::string data_rng_epoch_start_;
+  models::LmState<float> state_, next_state_;
+  int64_t step_ = 0, tokens_ = 0, epoch_ = 0;
+  int window_ = 0;
+  double best_val_ = -1;
+  double run_nll_ = 0;
+  int64_t run_count_ = 0;
+  double last_train_nll_ = 0;
+  double elapsed_before_ = 0;  // training time of earlier runs (resume)
+  Clock::time_point start_;
+  double train_seconds_ = 0;   // time spent in steps during this run
+  int64_t tokens_this_run_ = 0;
+  int64_t steps_this_run_ = 0;
+  int64_t last_eval_step_ = -1;
+};
+
+void Trainer::prepare_data(const std::string& train_text, const std::string& val_text,
+                           const std::string& val_source) {
+  const std::string train_source = o_.data.size() == 1 ? o_.data[0] : "training data";
+  if (lines_mode_) {
+    lines_ = std::make_unique<text::LineBatches>(encode_lines(*tok_, train_text, train_source),
+                                                 o_.batch_size, o_.seq_len);
+    if (lines_->lines() == 0)
+      throw InputError(train_source + ": no line has two or more tokens to learn from (--sequences lines)");
+    if (!val_text.empty())
+      val_lines_ = std::make_unique<text::LineBatches>(encode_lines(*tok_, val_text, val_source),
+                                                       o_.batch_size, o_.seq_len);
+  } else {
+    train_ids_ = tok_->encode(train_text, train_source);
+    stream_ = std::make_unique<text::StreamBatches>(train_ids_, o_.batch_size, o_.seq_len);
+    if (stream_->windows() == 0)
+      throw InputError(train_source + ": " + std::to_string(train_ids_.size()) +
+                       " tokens is too little text for --batch-size " + std::to_string(o_.batch_size) +
+                       " (each of the batch's streams needs at least 2 tokens)");
+    if (!val_text.empty()) val_ids_ = tok_->encode(val_text, val_source);
+  }
+}
+
+double Trainer::validate_model() {
+  double sum = 0;
+  int64_t count = 0;
+  models::LmState<float> st, nx;
+  text::Window w;
+  const models::ForwardOptions fwd;
+  if (lines_mode_) {
+    if (!val_lines_ || val_lines_->windows() == 0) return -1;
+    for (int i = 0; i < val_lines_->windows(); ++i) {
+      val_lines_->get(i, w);
+      if (w.reset_state) net_->zero_state(w.batch, st);
+      sum += net_->forward(w.ids.data(), w.targets.data(), w.batch, w.len, &st, fwd);
+      count += net_->counted();
+      net_->final_state(nx);
+      std::swap(st, nx);
+    }
+  } else {
+    if (val_ids_.size() < 2) return -1;
+    // Several streams at once for speed; each long enough that its cold start hardly matters.
+    const int streams = static_cast<int>(std::clamp<size_t>(val_ids_.size() / 2000, 1, o_.batch_size));
+    text::StreamBatches vb(val_ids_, streams, o_.seq_len);
+    for (int i = 0; i < vb.windows(); ++i) {
+      vb.get(i, w);
+      if (w.reset_state) net_->zero_state(w.batch, st);
+      sum += net_->forward(w.ids.data(), w.targets.data(), w.batch, w.len, &st, fwd);
+      count += net_->counted();
+      net_->final_state(nx);
+      std::swap(st, nx);
+    }
+  }
+  return count ? sum / static_cast<double>(count) : -1;
+}
+
+void Trainer::log_eval(double train_nll, double val_nll) {
+  nlohmann::ordered_json j;
+  j["step"] = step_;
+  j["epoch"] = epoch_ + static_cast<double>(window_) / std::max(1, lines_mode_ ? lines_->windows() : stream_->windows());
+  j["tokens"] = tokens_;
+  j["train_nll"] = train_nll;
+  j["val_nll"] = val_nll < 0 ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(val_nll);
+  j["lr"] = lr();
+  j["tokens_per_s"] = train_seconds_ > 0 ? tokens_this_run_ / train_seconds_ : 0.0;
+  j["elapsed_s"] = elapsed_before_ + seconds_since(start_);
+  std::ofstream f(fs::path(o_.out) / "train_log.jsonl", std::ios::app);
+  f << j.dump() << "\n";
+}
+
+void Trainer::save_checkpoint() {
+  Checkpoint ck;
+  for (const auto& p : net_->table().entries())
+    ck.tensors["param/" + p.name].assign(net_->params() + p.offset, net_->params() + p.offset + p.size);
+  for (const auto& [name, buf] : opt_->state()) ck.tensors["optim/" + name] = *buf;
+  if (!state_.h.empty()) ck.tensors["state/h"] = state_.h;
+  if (!state_.c.empty()) ck.tensors["state/c"] = state_.c;
+  std::error_code ec;
+  const auto log_path = fs::path(o_.out) / "train_log.jsonl";
+  const auto& s = schedule_->state();
+  ck.meta = {{"step", step_},
+             {"tokens", tokens_},
+             {"epoch", epoch_},
+             {"window", window_},
+             {"best_val", best_val_},
+             {"run_nll", run_nll_},
+             {"run_count", run_count_},
+             {"last_eval_step", last_eval_step_},
+             {"optimizer", opt_->name()},
+             {"optimizer_steps", opt_->steps()},
+             {"drop_rng", drop_rng_.save()},
+             {"data_rng_epoch_start", data_rng_epoch_start_},
+             {"data_rng", data_rng_.save()},
+             {"schedule", {{"has_best", s.has_best}, {"best", s.best}, {"bad_evals", s.bad_evals}, {"reductions", s.reductions}}},
+             {"elapsed_s", elapsed_before_ + seconds_since(start_)},
+             {"log_bytes", fs::exists(log_path, ec) ? static_cast<int64_t>(fs::file_size(log_path, ec)) : 0}};
+  write_checkpoint(o_.out, ck);
+}
+
+void Trainer::restore_checkpoint() {
+  const Checkpoint ck = read_checkpoint(o_.out);
+  const std::string path = checkpoint_path(o_.out);
+  auto need = [&](const std::string& name, size_t size) -> const std::vector<float>& {
+    auto it = ck.tensors.find(name);
+    if (it == ck.tensors.end() || it->second.size() != size)
+      throw InputError(path + ": tensor '" + name + "' missing or of the wrong size for this model");
+    return it->second;
+  };
+  for (const auto& p : net_->table().entries()) {
+    const auto& v = need("param/" + p.name, p.size);
+    std::copy(v.begin(), v.end(), net_->params() + p.offset);
+  }
+  if (ck.meta.value("optimizer", std::string()) != opt_->name())
+    throw InputError(path + ": was trained with --optimizer " + ck.meta.value("optimizer", std::string("?")) +
+                     ", not " + opt_->name());
+  for (auto& [name, buf] : opt_->state()) *buf = need("optim/" + name, buf->size());
+  auto h = ck.tensors.find("state/h");
+  if (h != ck.tensors.end()) state_.h = h->second;
+  auto c = ck.tensors.find("state/c");
+  if (c != ck.tensors.end()) state_.c = c->second;
+  try {
+    const auto& m = ck.meta;
+    step_ = m.at("step");
+    tokens_ = m.at("tokens");
+    epoch_ = m.at("epoch");
+    window_ = m.at("window");
+    best_val_ = m.at("best_val");
+    run_nll_ = m.at("run_nll");
+    run_count_ = m.at("run_count");
+    last_eval_step_ = m.at("last_eval_step");
+    opt_->set_steps(m.at("optimizer_steps"));
+    drop_rng_.load(m.at("drop_rng"));
+    data_rng_epoch_start_ = m.at("data_rng_epoch_start");
+    data_rng_.load(m.at("data_rng"));
+    LrScheduleState s;
+    s.has_best = m.at("schedule").at("has_best");
+    s.best = m.at("schedule").at("best");
+    s.bad_evals = m.at("schedule").at("bad_evals");
+    s.reductions = m.at("schedule").at("reductions");
+    schedule_->set_state(s);
+    elapsed_before_ = m.at("elapsed_s");
+    // The log keeps exactly the lines written up to this checkpoint.
+    const auto log_path = fs::path(o_.out) / "train_log.jsonl";
+    std::error_code ec;
+    if (fs::exists(log_path, ec)) fs::resize_file(log_path, m.at("log_bytes").get<int64_t>(), ec);
+  } catch (const nlohmann::json::exception& e) {
+    throw InputError(path + ": damaged checkpoint metadata: " + e.what());
+  }
+  if (lines_mode_ && !data_rng_epoch_start_.empty()) {
+    // Re-deal this epoch's line order exactly as it was dealt.
+    Rng r;
+    r.load(data_rng_epoch_start_);
+    lines_->shuffle(r);
+  }
+}
+
+void Trainer::print_samples() {
+  // A separate generator, so printing samples never changes what training does.
+  Rng rng(o_.seed ^ (0x9E3779B97F4A7C15ULL * static_cast<uint64_t>(step_ + 1)));
+  std::vector<int32_t> prime;
+  if (!lines_mode_ && train_ids_.size() > 41) {
+    const size_t at = rng.below(train_ids_.size() - 41);
+    prime.assign(train_ids_.begin() + at, train_ids_.begin() + at + 40);
+  }
+  const std::string prime_text = prime.empty() ? "" : tok_->decode(prime);
+  progress_.message("--- samples at step " + std::to_string(step_) + (prime.empty() ? "" : ", prime: \"" + prime_text + "\""));
+  const int32_t start = tok_->find("\n") >= 0 ? tok_->find("\n") : 0;
+  for (double t : {0.2, 0.5, 1.0, 1.2}) {
+    sample::GenerateOptions g;
+    g.length = o_.sample_length;
+    g.sampling.temperature = t;
+    std::string out = sample::generate(*net_, *tok_, prime, start, g, rng, [](std::string_view) {});
+    char head[48];
+    std::snprintf(head, sizeof head, "--- temperature %.1f:", t);
+    progress_.message(std::string(head) + "\n" + prime_text + out);
+  }
+}
+
+TrainResult Trainer::run() {
+  validate(o_);
+  check_out_dir(o_);
+  ops::set_num_threads(o_.threads > 0 ? o_.threads : hardware_threads());
+  lines_mode_ = o_.sequences == "lines";
+
+  // Text, validation split and tokenizer.
+  const std::string all = read_training_text(o_.data);
+  std::string train_text, val_text, val_source = "validation text";
+  if (!o_.val.empty()) {
+    train_text = all;
+    val_text = text::read_text_file(o_.val);
+    val_source = o_.val;
+  } else {
+    split_validation(all, o_.val_fraction, lines_mode_, train_text, val_text);
+  }
+  const std::string source = o_.data.size() == 1 ? o_.data[0] : "training data";
+  if (text::decode_utf8(train_text, source).size() < 2)
+    throw InputError(source + ": needs at least 2 characters of training text");
+
+  ModelConfig cfg;
+  if (o_.resume) {
+    models::LoadedModel m = models::load_model_dir(o_.out);
+    tok_ = std::move(m.tokenizer);
+    cfg = m.config();
+  } else {
+    text::TokenizerSpec spec{o_.tokenizer, o_.word_style, o_.num_words, o_.oov_token, o_.vocab_size, o_.subword_model};
+    // The char vocabulary covers the held-out fraction too (it is part of the same file); a
+    // separate --val file must use only characters seen in training.
+    tok_ = text::build_tokenizer(spec, o_.tokenizer == "char" && o_.val.empty() ? all : train_text, source);
+    cfg.cell = o_.cell;
+    cfg.vocab_size = tok_->vocab_size();
+    cfg.embed_size = o_.embed_size;
+    cfg.hidden_size = o_.hidden_size;
+    cfg.num_layers = o_.num_layers;
+    cfg.dropout = o_.dropout;
+    cfg.tie_weights = o_.tie_weights;
+  }
+  prepare_data(train_text, val_text, val_source);
+
+  net_ = std::make_unique<models::RnnLm<float>>(cfg);
+  Rng init_rng(o_.seed);
+  models::init_params(cfg, net_->table(), models::parse_init(o_.init), init_rng, net_->params());
+  drop_rng_ = Rng(o_.seed + 1);
+  data_rng_ = Rng(o_.seed + 2);
+
+  OptimizerOptions oo = optimizer_defaults(o_.optimizer);
+  opt_ = make_optimizer(oo, net_->num_params());
+  const double default_lr = o_.optimizer == "sgd" ? 1.0 : o_.optimizer.rfind("rmsprop", 0) == 0 ? 1e-3 : 2e-3;
+  const int per_epoch = lines_mode_ ? lines_->windows() : stream_->windows();
+  LrScheduleOptions so;
+  so.rule = parse_lr_rule(o_.lr_schedule);
+  so.lr = o_.lr > 0 ? o_.lr : default_lr;
+  so.decay = o_.lr_decay;
+  so.decay_after = o_.lr_decay_after;
+  so.total_steps = o_.max_steps > 0 ? o_.max_steps : static_cast<int64_t>(o_.epochs) * per_epoch;
+  schedule_ = std::make_unique<LrSchedule>(so);
+
+  if (o_.resume) {
+    restore_checkpoint();
+  } else {
+    models::save_model_dir(o_.out, *tok_, *net_);
+    std::error_code ec;
+    fs::remove(fs::path(o_.out) / "train_log.jsonl", ec);
+  }
+
+  progress_.message("rnngen train: " + std::to_string(net_->num_params()) + " parameters, vocab " +
+                    std::to_string(cfg.vocab_size) + ", " + std::to_string(per_epoch) +
+                    " steps per epoch, " + std::to_string(ops::num_threads()) + " threads" +
+                    (o_.resume ? ", resuming at step " + std::to_string(step_) : ""));
+
+  auto prev = std::signal(SIGINT, on_sigint);
+  g_interrupted = false;
+  start_ = Clock::now();
+  TrainResult res;
+  text::Window w;
+  const models::ForwardOptions fwd{true, true};
+  auto evaluate_and_log = [&] {
+    const double train_nll = run_count_ ? run_nll_ / run_count_ : 0.0;
+    const double val = validate_model();
+    last_train_nll_ = train_nll;
+    last_eval_step_ = step_;
+    run_nll_ = 0;
+    run_count_ = 0;
+    log_eval(train_nll, val);
+    if (val >= 0) schedule_->on_validation(val);
+    const bool better = val >= 0 && (best_val_ < 0 || val < best_val_);
+    if (better) best_val_ = val;
+    if (better || val < 0) models::save_weights((fs::path(o_.out) / "model.safetensors").string(), *net_);
+    char line[200];
+    std::snprintf(line, sizeof line, "epoch %.2f  step %lld  train %.4f  val %s  lr %.3g%s",
+                  epoch_ + static_cast<double>(window_) / per_epoch, static_cast<long long>(step_), train_nll,
+                  val < 0 ? "-" : std::to_string(val).substr(0, 6).c_str(), lr(), better ? "  (best, saved)" : "");
+    progress_.message(line);
+  };
+
+  std::string stopped = "epochs";
+  while (epoch_ < o_.epochs) {
+    if (window_ == 0) {
+      data_rng_epoch_start_ = data_rng_.save();
+      if (lines_mode_) lines_->shuffle(data_rng_);
+    }
+    bool stop = false;
+    while (window_ < per_epoch) {
+      if (o_.max_steps > 0 && step_ >= o_.max_steps) { stopped = "max-steps"; stop = true; break; }
+      if (o_.max_time > 0 && seconds_since(start_) >= o_.max_time) { stopped = "max-time"; stop = true; break; }
+      if (g_interrupted) { stopped = "interrupt"; stop = true; break; }
+      const auto t0 = Clock::now();
+      if (lines_mode_) lines_->get(window_, w);
+      else stream_->get(window_, w);
+      if (w.reset_state || state_.h.size() != static_cast<size_t>(cfg.num_layers) * w.batch * cfg.hidden_size)
+        net_->zero_state(w.batch, state_);
+      const double sum = net_->forward(w.ids.data(), w.targets.data(), w.batch, w.len, &state_, fwd, &drop_rng_);
+      const int count = net_->counted();
+      if (count > 0) {
+        net_->zero_grads();
+        net_->backward(1.0f / static_cast<float>(count), nullptr);
+        if (o_.clip > 0) clip_grad_norm(net_->grads(), net_->num_params(), o_.clip);
+        opt_->step(net_->params(), net_->grads(), lr());
+      }
+      net_->final_state(next_state_);
+      std::swap(state_, next_state_);  // carried, detached: backward never reaches past here
+      run_nll_ += sum;
+      run_count_ += count;
+      ++step_;
+      ++window_;
+      ++steps_this_run_;
+      tokens_ += count;
+      tokens_this_run_ += count;
+      train_seconds_ += seconds_since(t0);
+
+      // Progress: loss since the last evaluation, throughput, time left under the binding limit.
+      const double per_step = train_seconds_ / static_cast<double>(steps_this_run_);
+      double eta = static_cast<double>((o_.epochs - epoch_ - 1) * static_cast<int64_t>(per_epoch) +
+                                       per_epoch - window_) * per_step;
+      if (o_.max_steps > 0) eta = std::min(eta, static_cast<double>(o_.max_steps - step_) * per_step);
+      if (o_.max_time > 0) eta = std::min(eta, o_.max_time - seconds_since(start_));
+      char line[200];
+      std::snprintf(line, sizeof line, "epoch %lld/%d  step %lld  loss %.4f  %s tok/s  ETA %s",
+                    static_cast<long long>(epoch_ + 1), o_.epochs, static_cast<long long>(step_),
+                    run_count_ ? run_nll_ / run_count_ : 0.0,
+                    format_count(tokens_this_run_ / std::max(1e-9, train_seconds_)).c_str(),
+                    format_duration(std::max(0.0, eta)).c_str());
+      progress_.update(line);
+
+      // Everything below depends only on the step count, so a resumed run repeats it exactly.
+      if (o_.eval_every > 0 && step_ % o_.eval_every == 0 && window_ < per_epoch) evaluate_and_log();
+      if (o_.sample_every > 0 && step_ % o_.sample_every == 0) print_samples();
+      if (step_ % o_.checkpoint_every == 0) save_checkpoint();
+    }
+    if (stop) break;
+    window_ = 0;
+    ++epoch_;
+    evaluate_and_log();
+  }
+  if (last_eval_step_ != step_) evaluate_and_log();
+  save_checkpoint();
+  std::signal(SIGINT, prev);
+  progress_.finish();
+
+  res.steps = step_;
+  res.tokens = tokens_;
+  res.best_val_nll = best_val_;
+  res.last_train_nll = last_train_nll_;
+  res.elapsed_s = elapsed_before_ + seconds_since(start_);
+  res.stopped_by = stopped;
+  return res;
+}
+
+TrainResult run_training(const TrainOptions& options) {
+  Trainer t(options);
+  return t.run();
+}
+
+}  // namespace rnngen::train

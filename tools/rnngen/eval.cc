@@ -1,0 +1,62 @@
+// rnngen eval DIR FILE [--json]: score a text with a model, as the contract defines it.
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <nlohmann/json.hpp>
+
+#include "commands.h"
+#include "models/model_dir.h"
+#include "ops/gemm.h"
+#include "text/utf8.h"
+#include "train/evaluate.h"
+
+namespace rnngen::cli {
+
+void add_eval(CLI::App& app, Runner& run) {
+  auto* sub = app.add_subcommand("eval", "Score a text file with a model (NLL, perplexity, bits per token)");
+  struct Opts {
+    std::string dir, file;
+    bool json = false;
+    int threads = 0;
+  };
+  auto o = std::make_shared<Opts>();
+  sub->add_option("DIR", o->dir, "model directory")->required();
+  sub->add_option("FILE", o->file, "UTF-8 text to score")->required();
+  sub->add_flag("--json", o->json, "print one JSON object instead of a sentence");
+  sub->add_option("--threads", o->threads, "threads (default: all cores)")->check(CLI::NonNegativeNumber);
+  sub->callback([&run, o] {
+    run = [o] {
+      if (o->threads > 0) ops::set_num_threads(o->threads);
+      models::LoadedModel m = models::load_model_dir(o->dir);
+      const std::string text = text::read_text_file(o->file);
+      const auto ids = m.tokenizer->encode(text, o->file);
+      const auto t0 = std::chrono::steady_clock::now();
+      const train::StreamScore s = train::score_stream(*m.net, ids);
+      const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+      const double nll = s.nll();
+      // Bits per character of the original text, so models with different tokenizers compare
+      // on one text: every code point after the first token is predicted.
+      const size_t chars = text::decode_utf8(text, o->file).size();
+      const size_t first = ids.empty() ? 0 : text::decode_utf8(m.tokenizer->token(ids[0]), o->file).size();
+      const double predicted_chars = chars > first ? static_cast<double>(chars - first) : 0.0;
+      nlohmann::ordered_json j;
+      j["tokens"] = s.tokens;
+      j["nll"] = nll;
+      j["perplexity"] = std::exp(nll);
+      j["bits_per_token"] = nll / std::log(2.0);
+      j["bits_per_char"] = predicted_chars > 0 ? s.nll_sum / std::log(2.0) / predicted_chars : 0.0;
+      j["seconds"] = secs;
+      j["tokens_per_s"] = secs > 0 ? static_cast<double>(s.predicted) / secs : 0.0;
+      if (o->json) {
+        std::printf("%s\n", j.dump().c_str());
+      } else {
+        std::printf("%s: %lld tokens, nll %.4f nats/token, perplexity %.3f, %.4f bits/token, %.4f bits/char (%.0f tokens/s)\n",
+                    o->file.c_str(), static_cast<long long>(s.tokens), nll, std::exp(nll),
+                    nll / std::log(2.0), j["bits_per_char"].get<double>(), j["tokens_per_s"].get<double>());
+      }
+      return 0;
+    };
+  });
+}
+
+}  // namespace rnngen::cli

@@ -1,0 +1,79 @@
+// rnngen train DATA... --out DIR [options]: every field of train::TrainOptions as a flag.
+#include <cstdio>
+
+#include "commands.h"
+#include "train/trainer.h"
+
+namespace rnngen::cli {
+
+void add_train(CLI::App& app, Runner& run) {
+  auto* sub = app.add_subcommand("train", "Train a language model on text files");
+  auto o = std::make_shared<train::TrainOptions>();
+  sub->add_option("DATA", o->data, "training text file(s), UTF-8")->required();
+  sub->add_option("--out", o->out, "model directory to write")->required();
+
+  auto* text = "Text";
+  sub->add_option("--tokenizer", o->tokenizer, "char | word | jamo | subword")->capture_default_str()->group(text);
+  sub->add_option("--word-style", o->word_style, "with --tokenizer word: keras | ptb")->capture_default_str()->group(text);
+  sub->add_option("--num-words", o->num_words, "word: keep the N-1 most frequent words (Keras num_words)")->group(text);
+  sub->add_option("--oov-token", o->oov_token, "word: token for words outside the vocabulary")->group(text);
+  sub->add_option("--vocab-size", o->vocab_size, "subword: number of pieces")->group(text);
+  sub->add_option("--subword-model", o->subword_model, "subword: unigram | bpe")->capture_default_str()->group(text);
+  sub->add_option("--sequences", o->sequences,
+                  "stream: one long sequence, state carried across windows; lines: every line from a zero state")
+      ->capture_default_str()->group(text);
+
+  auto* net = "Network";
+  sub->add_option("--cell", o->cell, "lstm | gru | rnn | rnn_relu")->capture_default_str()->group(net);
+  sub->add_option("--embed-size", o->embed_size, "embedding width (0 = one-hot input)")->capture_default_str()->group(net);
+  sub->add_option("--hidden-size", o->hidden_size, "units per recurrent layer")->capture_default_str()->group(net);
+  sub->add_option("--num-layers", o->num_layers, "stacked recurrent layers")->capture_default_str()->group(net);
+  sub->add_option("--dropout", o->dropout, "dropout between layers and before the decoder")->capture_default_str()->group(net);
+  sub->add_flag("--tie-weights", o->tie_weights, "decoder shares the embedding matrix (embed = hidden)")->group(net);
+  sub->add_option("--init", o->init, "pytorch | keras | uniform:A")->capture_default_str()->group(net);
+
+  auto* sched = "Optimisation";
+  sub->add_option("--seq-len", o->seq_len, "truncated-BPTT window length")->capture_default_str()->group(sched);
+  sub->add_option("--batch-size", o->batch_size, "streams (or lines) per step")->capture_default_str()->group(sched);
+  sub->add_option("--epochs", o->epochs, "passes over the training text")->capture_default_str()->group(sched);
+  sub->add_option("--max-steps", o->max_steps, "stop after this many steps (0 = no limit)")->group(sched);
+  sub->add_option("--max-time", o->max_time, "stop after this many seconds (0 = no limit)")->group(sched);
+  sub->add_option("--optimizer", o->optimizer, "sgd | adam | adamw | rmsprop | rmsprop-keras")->capture_default_str()->group(sched);
+  sub->add_option("--lr", o->lr, "learning rate (default: adam 2e-3, sgd 1, rmsprop 1e-3)")->group(sched);
+  sub->add_option("--clip", o->clip, "clip the global gradient norm (0 = off)")->capture_default_str()->group(sched);
+  sub->add_option("--lr-schedule", o->lr_schedule, "constant | step | plateau | cosine")->capture_default_str()->group(sched);
+  sub->add_option("--lr-decay", o->lr_decay, "factor F for step and plateau")->capture_default_str()->group(sched);
+  sub->add_option("--lr-decay-after", o->lr_decay_after, "step: decay each epoch after the first E")->capture_default_str()->group(sched);
+
+  auto* book = "Validation and bookkeeping";
+  sub->add_option("--val", o->val, "validation text file")->group(book);
+  sub->add_option("--val-fraction", o->val_fraction, "hold out the last fraction of the data (0 = none)")->capture_default_str()->group(book);
+  sub->add_option("--eval-every", o->eval_every, "steps between validations (0 = each epoch)")->group(book);
+  sub->add_option("--checkpoint-every", o->checkpoint_every, "steps between checkpoints")->capture_default_str()->group(book);
+  sub->add_option("--sample-every", o->sample_every, "print samples at T = 0.2, 0.5, 1.0, 1.2 every N steps")->group(book);
+  sub->add_option("--sample-length", o->sample_length, "tokens per printed sample")->capture_default_str()->group(book);
+  sub->add_option("--seed", o->seed, "random seed (same seed + threads = same model bytes)")->capture_default_str()->group(book);
+  sub->add_option("--threads", o->threads, "threads (0 = all cores)")->group(book);
+  sub->add_flag("--resume", o->resume, "continue from the checkpoint in --out")->group(book);
+  sub->add_flag("--force", o->force, "replace a model already in --out")->group(book);
+  sub->add_flag("-q,--quiet", o->quiet, "no progress output")->group(book);
+
+  sub->callback([&run, o] {
+    run = [o] {
+      const train::TrainResult r = train::run_training(*o);
+      if (!o->quiet) {
+        std::fprintf(stderr, "\nStopped by %s after %lld steps (%lld tokens, %.0f s).", r.stopped_by.c_str(),
+                     static_cast<long long>(r.steps), static_cast<long long>(r.tokens), r.elapsed_s);
+        if (r.best_val_nll >= 0) std::fprintf(stderr, " Best validation loss %.4f nats/token.", r.best_val_nll);
+        std::fprintf(stderr,
+                     "\nModel: %s\n  sample:  rnngen sample %s --temperature 0.5\n"
+                     "  score:   rnngen eval %s FILE\n  plot:    rnngen plot %s\n"
+                     "  resume:  the same train command with --resume\n",
+                     o->out.c_str(), o->out.c_str(), o->out.c_str(), o->out.c_str());
+      }
+      return 0;
+    };
+  });
+}
+
+}  // namespace rnngen::cli
