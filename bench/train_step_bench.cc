@@ -1,5 +1,5 @@
-// Stand-in for `rnngen bench` until the trainer lands: times whole training steps of RnnLm<float>
-// on synthetic token ids (forward, mean cross-entropy, backward, clip_grad_norm(5), Adam), the
+// Stand-in for `rnngen bench`: times whole training steps of RnnLm<float> on synthetic token
+// ids (forward, mean cross-entropy, backward, clip_grad_norm(5) and Adam from src/train), the
 // same work bench/vs_pytorch.py times on the PyTorch side. Prints one JSON object:
 //   {"tokens_per_s": median, "tokens_per_s_min": .., "tokens_per_s_max": .., "peak_rss_mb": ..,
 //    "cpu_tokens_per_s": tokens per second of process CPU time (robust to a shared machine at
@@ -24,6 +24,8 @@
 #include "models/init.h"
 #include "models/rnnlm.h"
 #include "ops/gemm.h"
+#include "train/clip.h"
+#include "train/optimizer.h"
 #include "util/rng.h"
 
 using namespace rnngen;
@@ -72,35 +74,6 @@ Args parse(int argc, char** argv) {
   return a;
 }
 
-// Minimal Adam (PyTorch's defaults: betas 0.9/0.999, eps 1e-8) over the flat buffers.
-struct Adam {
-  std::vector<float> m, v;
-  int t = 0;
-  void step(size_t n, float* p, const float* g, float lr) {
-    if (m.empty()) m.assign(n, 0.f), v.assign(n, 0.f);
-    ++t;
-    const float b1 = 0.9f, b2 = 0.999f, eps = 1e-8f;
-    const float bc1 = 1.f - std::pow(b1, t), bc2 = 1.f - std::pow(b2, t);
-    const float step = lr / bc1, rbc2 = 1.f / std::sqrt(bc2);
-#pragma omp parallel for schedule(static)
-    for (size_t k = 0; k < n; ++k) {
-      m[k] = b1 * m[k] + (1 - b1) * g[k];
-      v[k] = b2 * v[k] + (1 - b2) * g[k] * g[k];
-      p[k] -= step * m[k] / (std::sqrt(v[k]) * rbc2 + eps);
-    }
-  }
-};
-
-void clip(size_t n, float* g, double max_norm) {
-  double s = 0;
-  for (size_t k = 0; k < n; ++k) s += static_cast<double>(g[k]) * g[k];
-  const double norm = std::sqrt(s);
-  if (norm > max_norm) {
-    const float c = static_cast<float>(max_norm / (norm + 1e-6));
-    for (size_t k = 0; k < n; ++k) g[k] *= c;
-  }
-}
-
 double cpu_seconds() {
   timespec ts;
   clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
@@ -131,7 +104,7 @@ int main(int argc, char** argv) {
 
   const int B = a.batch, T = a.seq;
   std::vector<int32_t> ids(static_cast<size_t>(B) * (T + 1));
-  Adam adam;
+  auto adam = make_optimizer(AdamOptions{}, model.num_params());
   models::LmState<float> state, next;
   model.zero_state(B, state);
   std::vector<int32_t> x(static_cast<size_t>(B) * T), y(static_cast<size_t>(B) * T);
@@ -151,8 +124,8 @@ int main(int argc, char** argv) {
         model.forward(x.data(), y.data(), B, T, a.carry ? &state : nullptr, opt, &rng);
     loss = nll / model.counted();
     model.backward(1.0f / static_cast<float>(model.counted()), nullptr);
-    clip(model.num_params(), model.grads(), 5.0);
-    adam.step(model.num_params(), model.params(), model.grads(), 1e-3f);
+    clip_grad_norm(model.grads(), model.num_params(), 5.0);
+    adam->step(model.params(), model.grads(), 1e-3);
     if (a.carry) {
       model.final_state(next);
       std::swap(state, next);
