@@ -373,7 +373,7 @@ TrainResult Trainer::run() {
   const int per_epoch = lines_mode_ ? lines_->windows() : stream_->windows();
   LrScheduleOptions so;
   so.rule = parse_lr_rule(o_.lr_schedule);
-  so.lr = o_.lr > 0 ? o_.lr : default_lr;
+  so.lr = o_.lr.value_or(default_lr);
   so.decay = o_.lr_decay;
   so.decay_after = o_.lr_decay_after;
   so.total_steps = o_.max_steps > 0 ? o_.max_steps : static_cast<int64_t>(o_.epochs) * per_epoch;
