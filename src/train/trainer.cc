@@ -12,6 +12,7 @@
 #include <thread>
 
 #include "io/atomic_file.h"
+#include "io/staging_dir.h"
 #include "models/init.h"
 #include "models/model_dir.h"
 #include "ops/gemm.h"
@@ -111,8 +112,10 @@ class Trainer {
   void prepare_data(const std::string& train_text, const std::string& val_text, const std::string& val_source);
   double validate_model();
   void log_eval(double train_nll, double val_nll);
+  void create_model_dir();
   void save_model_weights();
-  void save_checkpoint();
+  void save_checkpoint(const fs::path& dir);
+  void save_checkpoint() { save_checkpoint(o_.out); }
   void restore_checkpoint();
   void print_samples();
   double lr() const { return schedule_->lr(step_, epoch_); }
@@ -218,12 +221,33 @@ void Trainer::log_eval(double train_nll, double val_nll) {
   f << j.dump() << "\n";
 }
 
+void Trainer::create_model_dir() {
+  saved_params_.assign(net_->params(), net_->params() + net_->num_params());
+  const fs::path target(o_.out);
+  std::error_code ec;
+  if (models::is_model_dir(o_.out)) {
+    // --force: the old run's checkpoint and log go first, so that a kill in the middle never
+    // leaves an old checkpoint beside new weights.
+    fs::remove_all(target / "checkpoint", ec);
+    fs::remove(target / "train_log.jsonl", ec);
+    models::save_model_dir(target.string(), *tok_, *net_);
+    save_checkpoint(target);
+    return;
+  }
+  // A new model is built under a temporary name beside --out and renamed into place, so that
+  // a kill at any moment leaves either no model directory or a complete one that resumes.
+  io::StagingDir staging(target);
+  models::save_model_dir(staging.path().string(), *tok_, *net_);
+  save_checkpoint(staging.path());
+  staging.commit();
+}
+
 void Trainer::save_model_weights() {
   models::save_weights((fs::path(o_.out) / "model.safetensors").string(), *net_);
   saved_params_.assign(net_->params(), net_->params() + net_->num_params());
 }
 
-void Trainer::save_checkpoint() {
+void Trainer::save_checkpoint(const fs::path& dir) {
   Checkpoint ck;
   for (const auto& p : net_->table().entries()) {
     ck.tensors["param/" + p.name].assign(net_->params() + p.offset, net_->params() + p.offset + p.size);
@@ -233,7 +257,7 @@ void Trainer::save_checkpoint() {
   if (!state_.h.empty()) ck.tensors["state/h"] = state_.h;
   if (!state_.c.empty()) ck.tensors["state/c"] = state_.c;
   std::error_code ec;
-  const auto log_path = fs::path(o_.out) / "train_log.jsonl";
+  const auto log_path = dir / "train_log.jsonl";
   const auto& s = schedule_->state();
   ck.meta = {{"step", step_},
              {"tokens", tokens_},
@@ -252,7 +276,7 @@ void Trainer::save_checkpoint() {
              {"schedule", {{"has_best", s.has_best}, {"best", s.best}, {"bad_evals", s.bad_evals}, {"reductions", s.reductions}}},
              {"elapsed_s", elapsed_before_ + seconds_since(start_)},
              {"log_bytes", fs::exists(log_path, ec) ? static_cast<int64_t>(fs::file_size(log_path, ec)) : 0}};
-  write_checkpoint(o_.out, ck);
+  write_checkpoint(dir.string(), ck);
 }
 
 void Trainer::restore_checkpoint() {
@@ -408,14 +432,8 @@ TrainResult Trainer::run() {
   so.total_steps = o_.max_steps > 0 ? o_.max_steps : static_cast<int64_t>(o_.epochs) * per_epoch;
   schedule_ = std::make_unique<LrSchedule>(so);
 
-  if (o_.resume) {
-    restore_checkpoint();
-  } else {
-    models::save_model_dir(o_.out, *tok_, *net_);
-    saved_params_.assign(net_->params(), net_->params() + net_->num_params());
-    std::error_code ec;
-    fs::remove(fs::path(o_.out) / "train_log.jsonl", ec);
-  }
+  if (o_.resume) restore_checkpoint();
+  else create_model_dir();
 
   progress_.message("rnngen train: " + std::to_string(net_->num_params()) + " parameters, vocab " +
                     std::to_string(cfg.vocab_size) + ", " + std::to_string(per_epoch) +
