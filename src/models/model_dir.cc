@@ -62,11 +62,14 @@ LoadedModel load_model_dir(const std::string& dir) {
   return m;
 }
 
-void save_weights(const std::string& path, const RnnLm<float>& net) {
+void save_weights(const std::string& path, const ParamTable& table, const float* params) {
   std::vector<io::TensorRef> refs;
-  for (const ParamInfo& p : net.table().entries())
-    refs.push_back({p.name, p.shape, net.params() + p.offset});
+  for (const ParamInfo& p : table.entries()) refs.push_back({p.name, p.shape, params + p.offset});
   io::write_safetensors(path, refs, {{"format", "pt"}});
+}
+
+void save_weights(const std::string& path, const RnnLm<float>& net) {
+  save_weights(path, net.table(), net.params());
 }
 
 void save_model_dir(const std::string& dir, const text::Tokenizer& tok, const RnnLm<float>& net) {

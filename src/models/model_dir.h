@@ -29,5 +29,7 @@ void load_weights(const std::string& path, RnnLm<float>& net);
 // weights with an old config.
 void save_model_dir(const std::string& dir, const text::Tokenizer& tok, const RnnLm<float>& net);
 void save_weights(const std::string& path, const RnnLm<float>& net);
+// The same bytes from a copy of the parameters laid out by `table` (a checkpoint's copy).
+void save_weights(const std::string& path, const ParamTable& table, const float* params);
 
 }  // namespace rnngen::models

@@ -1,6 +1,7 @@
 #include "text/batching.h"
 
 #include <algorithm>
+#include <numeric>
 
 namespace rnngen::text {
 
@@ -30,11 +31,14 @@ LineBatches::LineBatches(std::vector<std::vector<int32_t>> lines, int batch, int
     : batch_(batch), seq_len_(seq_len) {
   for (auto& l : lines)
     if (l.size() >= 2) lines_.push_back(std::move(l));
+  order_.resize(lines_.size());
+  std::iota(order_.begin(), order_.end(), size_t{0});
   plan();
 }
 
 void LineBatches::shuffle(Rng& rng) {
-  for (size_t i = lines_.size(); i > 1; --i) std::swap(lines_[i - 1], lines_[rng.below(i)]);
+  std::iota(order_.begin(), order_.end(), size_t{0});
+  for (size_t i = order_.size(); i > 1; --i) std::swap(order_[i - 1], order_[rng.below(i)]);
   plan();
 }
 
@@ -43,7 +47,7 @@ void LineBatches::plan() {
   for (size_t first = 0; first < lines_.size(); first += batch_) {
     const int count = static_cast<int>(std::min<size_t>(batch_, lines_.size() - first));
     size_t longest = 0;
-    for (int k = 0; k < count; ++k) longest = std::max(longest, lines_[first + k].size());
+    for (int k = 0; k < count; ++k) longest = std::max(longest, line(first + k).size());
     for (size_t off = 0; off + 1 < longest; off += seq_len_)
       plan_.push_back({static_cast<int>(first), count, static_cast<int>(off)});
   }
@@ -52,7 +56,7 @@ void LineBatches::plan() {
 void LineBatches::get(int w, Window& out) const {
   const Step& s = plan_[w];
   size_t longest = 0;
-  for (int k = 0; k < s.count; ++k) longest = std::max(longest, lines_[s.first_line + k].size());
+  for (int k = 0; k < s.count; ++k) longest = std::max(longest, line(s.first_line + k).size());
   const int len = static_cast<int>(std::min<size_t>(seq_len_, longest - 1 - s.offset));
   out.batch = s.count;
   out.len = len;
@@ -60,12 +64,12 @@ void LineBatches::get(int w, Window& out) const {
   out.ids.assign(static_cast<size_t>(s.count) * len, 0);
   out.targets.assign(out.ids.size(), -1);
   for (int b = 0; b < s.count; ++b) {
-    const auto& line = lines_[s.first_line + b];
+    const auto& ids = line(s.first_line + b);
     for (int t = 0; t < len; ++t) {
       const size_t p = s.offset + t;
-      if (p + 1 >= line.size()) break;
-      out.ids[static_cast<size_t>(b) * len + t] = line[p];
-      out.targets[static_cast<size_t>(b) * len + t] = line[p + 1];
+      if (p + 1 >= ids.size()) break;
+      out.ids[static_cast<size_t>(b) * len + t] = ids[p];
+      out.targets[static_cast<size_t>(b) * len + t] = ids[p + 1];
     }
   }
 }

@@ -43,7 +43,9 @@ class LineBatches {
   // lines: token ids of each line (a line needs at least 2 tokens to predict anything; shorter
   // ones are dropped).
   LineBatches(std::vector<std::vector<int32_t>> lines, int batch, int seq_len);
-  // Reorders the lines for a new epoch (Keras shuffles by default); no-op without rng.
+  // Deals the lines in a new order for an epoch (Keras shuffles by default). The order is a
+  // permutation of the original one drawn from rng alone, not of the previous epoch's order,
+  // so a resumed run re-deals an epoch from the RNG state saved at its start.
   void shuffle(Rng& rng);
   int windows() const { return static_cast<int>(plan_.size()); }
   void get(int w, Window& out) const;
@@ -54,7 +56,9 @@ class LineBatches {
   struct Step {
     int first_line, count, offset;  // lines [first, first+count), positions from offset
   };
-  std::vector<std::vector<int32_t>> lines_;
+  const std::vector<int32_t>& line(size_t i) const { return lines_[order_[i]]; }
+  std::vector<std::vector<int32_t>> lines_;  // in file order, never reordered
+  std::vector<size_t> order_;                // this epoch's order: indices into lines_
   int batch_, seq_len_;
   std::vector<Step> plan_;
 };

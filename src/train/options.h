@@ -2,6 +2,7 @@
 // name (contract section 2); validate() checks them all at the boundary, naming the flag.
 #pragma once
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -36,7 +37,9 @@ struct TrainOptions {
   int64_t max_steps = 0;  // 0 = no limit
   double max_time = 0;    // seconds, 0 = no limit
   std::string optimizer = "adam";
-  double lr = -1;  // -1 = the optimizer's usual default (adam 2e-3, sgd 1, rmsprop 1e-3)
+  // Not given: the optimizer's usual default (adam 2e-3, sgd 1, rmsprop 1e-3). An optional
+  // rather than a sentinel value, so that every number the user types is checked.
+  std::optional<double> lr;
   double clip = 5.0;  // global gradient norm, 0 = off
   std::string lr_schedule = "constant";  // constant | step | plateau | cosine
   double lr_decay = 0.5;

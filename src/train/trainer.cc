@@ -12,6 +12,7 @@
 #include <thread>
 
 #include "io/atomic_file.h"
+#include "io/staging_dir.h"
 #include "models/init.h"
 #include "models/model_dir.h"
 #include "ops/gemm.h"
@@ -111,7 +112,10 @@ class Trainer {
   void prepare_data(const std::string& train_text, const std::string& val_text, const std::string& val_source);
   double validate_model();
   void log_eval(double train_nll, double val_nll);
-  void save_checkpoint();
+  void create_model_dir();
+  void save_model_weights();
+  void save_checkpoint(const fs::path& dir);
+  void save_checkpoint() { save_checkpoint(o_.out); }
   void restore_checkpoint();
   void print_samples();
   double lr() const { return schedule_->lr(step_, epoch_); }
@@ -129,6 +133,10 @@ class Trainer {
 
   Rng drop_rng_{0}, data_rng_{0};
   std::string data_rng_epoch_start_;
+  int64_t dealt_epoch_ = -1;  // the epoch whose line order has been dealt (-1: none yet)
+  // The weights model.safetensors holds (the best so far, or the latest without validation).
+  // Checkpoints carry them, so that --resume can put back the file a stop evaluation replaced.
+  std::vector<float> saved_params_;
   models::LmState<float> state_, next_state_;
   int64_t step_ = 0, tokens_ = 0, epoch_ = 0;
   int window_ = 0;
@@ -213,15 +221,43 @@ void Trainer::log_eval(double train_nll, double val_nll) {
   f << j.dump() << "\n";
 }
 
-void Trainer::save_checkpoint() {
+void Trainer::create_model_dir() {
+  saved_params_.assign(net_->params(), net_->params() + net_->num_params());
+  const fs::path target(o_.out);
+  std::error_code ec;
+  if (models::is_model_dir(o_.out)) {
+    // --force: the old run's checkpoint and log go first, so that a kill in the middle never
+    // leaves an old checkpoint beside new weights.
+    fs::remove_all(target / "checkpoint", ec);
+    fs::remove(target / "train_log.jsonl", ec);
+    models::save_model_dir(target.string(), *tok_, *net_);
+    save_checkpoint(target);
+    return;
+  }
+  // A new model is built under a temporary name beside --out and renamed into place, so that
+  // a kill at any moment leaves either no model directory or a complete one that resumes.
+  io::StagingDir staging(target);
+  models::save_model_dir(staging.path().string(), *tok_, *net_);
+  save_checkpoint(staging.path());
+  staging.commit();
+}
+
+void Trainer::save_model_weights() {
+  models::save_weights((fs::path(o_.out) / "model.safetensors").string(), *net_);
+  saved_params_.assign(net_->params(), net_->params() + net_->num_params());
+}
+
+void Trainer::save_checkpoint(const fs::path& dir) {
   Checkpoint ck;
-  for (const auto& p : net_->table().entries())
+  for (const auto& p : net_->table().entries()) {
     ck.tensors["param/" + p.name].assign(net_->params() + p.offset, net_->params() + p.offset + p.size);
+    ck.tensors["model/" + p.name].assign(saved_params_.begin() + p.offset, saved_params_.begin() + p.offset + p.size);
+  }
   for (const auto& [name, buf] : opt_->state()) ck.tensors["optim/" + name] = *buf;
   if (!state_.h.empty()) ck.tensors["state/h"] = state_.h;
   if (!state_.c.empty()) ck.tensors["state/c"] = state_.c;
   std::error_code ec;
-  const auto log_path = fs::path(o_.out) / "train_log.jsonl";
+  const auto log_path = dir / "train_log.jsonl";
   const auto& s = schedule_->state();
   ck.meta = {{"step", step_},
              {"tokens", tokens_},
@@ -236,10 +272,11 @@ void Trainer::save_checkpoint() {
              {"drop_rng", drop_rng_.save()},
              {"data_rng_epoch_start", data_rng_epoch_start_},
              {"data_rng", data_rng_.save()},
+             {"dealt_epoch", dealt_epoch_},
              {"schedule", {{"has_best", s.has_best}, {"best", s.best}, {"bad_evals", s.bad_evals}, {"reductions", s.reductions}}},
              {"elapsed_s", elapsed_before_ + seconds_since(start_)},
              {"log_bytes", fs::exists(log_path, ec) ? static_cast<int64_t>(fs::file_size(log_path, ec)) : 0}};
-  write_checkpoint(o_.out, ck);
+  write_checkpoint(dir.string(), ck);
 }
 
 void Trainer::restore_checkpoint() {
@@ -259,6 +296,20 @@ void Trainer::restore_checkpoint() {
     throw InputError(path + ": was trained with --optimizer " + ck.meta.value("optimizer", std::string("?")) +
                      ", not " + opt_->name());
   for (auto& [name, buf] : opt_->state()) *buf = need("optim/" + name, buf->size());
+  // Put back model.safetensors as it was at the checkpoint: a stop evaluation after it may
+  // have saved weights that the uninterrupted run would never have saved.
+  saved_params_.resize(net_->num_params());
+  bool has_model = true;
+  for (const auto& p : net_->table().entries()) has_model = has_model && ck.tensors.count("model/" + p.name);
+  if (has_model) {
+    for (const auto& p : net_->table().entries()) {
+      const auto& v = need("model/" + p.name, p.size);
+      std::copy(v.begin(), v.end(), saved_params_.begin() + p.offset);
+    }
+    models::save_weights((fs::path(o_.out) / "model.safetensors").string(), net_->table(), saved_params_.data());
+  } else {
+    saved_params_.assign(net_->params(), net_->params() + net_->num_params());
+  }
   auto h = ck.tensors.find("state/h");
   if (h != ck.tensors.end()) state_.h = h->second;
   auto c = ck.tensors.find("state/c");
@@ -277,6 +328,8 @@ void Trainer::restore_checkpoint() {
     drop_rng_.load(m.at("drop_rng"));
     data_rng_epoch_start_ = m.at("data_rng_epoch_start");
     data_rng_.load(m.at("data_rng"));
+    // Checkpoints from before "dealt_epoch" was saved re-dealt whenever the epoch had begun.
+    dealt_epoch_ = m.value("dealt_epoch", window_ > 0 ? epoch_ : int64_t{-1});
     LrScheduleState s;
     s.has_best = m.at("schedule").at("has_best");
     s.best = m.at("schedule").at("best");
@@ -291,8 +344,8 @@ void Trainer::restore_checkpoint() {
   } catch (const nlohmann::json::exception& e) {
     throw InputError(path + ": damaged checkpoint metadata: " + e.what());
   }
-  if (lines_mode_ && !data_rng_epoch_start_.empty()) {
-    // Re-deal this epoch's line order exactly as it was dealt.
+  if (lines_mode_ && dealt_epoch_ == epoch_ && !data_rng_epoch_start_.empty()) {
+    // Re-deal this epoch's line order exactly as it was dealt (data_rng_ is already past it).
     Rng r;
     r.load(data_rng_epoch_start_);
     lines_->shuffle(r);
@@ -373,19 +426,14 @@ TrainResult Trainer::run() {
   const int per_epoch = lines_mode_ ? lines_->windows() : stream_->windows();
   LrScheduleOptions so;
   so.rule = parse_lr_rule(o_.lr_schedule);
-  so.lr = o_.lr > 0 ? o_.lr : default_lr;
+  so.lr = o_.lr.value_or(default_lr);
   so.decay = o_.lr_decay;
   so.decay_after = o_.lr_decay_after;
   so.total_steps = o_.max_steps > 0 ? o_.max_steps : static_cast<int64_t>(o_.epochs) * per_epoch;
   schedule_ = std::make_unique<LrSchedule>(so);
 
-  if (o_.resume) {
-    restore_checkpoint();
-  } else {
-    models::save_model_dir(o_.out, *tok_, *net_);
-    std::error_code ec;
-    fs::remove(fs::path(o_.out) / "train_log.jsonl", ec);
-  }
+  if (o_.resume) restore_checkpoint();
+  else create_model_dir();
 
   progress_.message("rnngen train: " + std::to_string(net_->num_params()) + " parameters, vocab " +
                     std::to_string(cfg.vocab_size) + ", " + std::to_string(per_epoch) +
@@ -409,7 +457,7 @@ TrainResult Trainer::run() {
     if (val >= 0) schedule_->on_validation(val);
     const bool better = val >= 0 && (best_val_ < 0 || val < best_val_);
     if (better) best_val_ = val;
-    if (better || val < 0) models::save_weights((fs::path(o_.out) / "model.safetensors").string(), *net_);
+    if (better || val < 0) save_model_weights();
     char line[200];
     std::snprintf(line, sizeof line, "epoch %.2f  step %lld  train %.4f  val %s  lr %.3g%s",
                   epoch_ + static_cast<double>(window_) / per_epoch, static_cast<long long>(step_), train_nll,
@@ -419,9 +467,10 @@ TrainResult Trainer::run() {
 
   std::string stopped = "epochs";
   while (epoch_ < o_.epochs) {
-    if (window_ == 0) {
+    if (dealt_epoch_ != epoch_) {
       data_rng_epoch_start_ = data_rng_.save();
       if (lines_mode_) lines_->shuffle(data_rng_);
+      dealt_epoch_ = epoch_;
     }
     bool stop = false;
     while (window_ < per_epoch) {
@@ -476,8 +525,15 @@ TrainResult Trainer::run() {
     ++epoch_;
     evaluate_and_log();
   }
-  if (last_eval_step_ != step_) evaluate_and_log();
-  save_checkpoint();
+  if (stopped == "epochs") {
+    save_checkpoint();
+  } else {
+    // Stopped by a limit: checkpoint first, so that --resume continues exactly the run that
+    // never stopped; then evaluate (and save the model) for the user, which that run would
+    // not have done here. --resume rewinds the log and model.safetensors to the checkpoint.
+    save_checkpoint();
+    if (last_eval_step_ != step_) evaluate_and_log();
+  }
   std::signal(SIGINT, prev);
   progress_.finish();
 

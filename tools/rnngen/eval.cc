@@ -7,6 +7,7 @@
 #include "commands.h"
 #include "models/model_dir.h"
 #include "ops/gemm.h"
+#include "rnngen/error.h"
 #include "text/utf8.h"
 #include "train/evaluate.h"
 
@@ -30,6 +31,10 @@ void add_eval(CLI::App& app, Runner& run) {
       models::LoadedModel m = models::load_model_dir(o->dir);
       const std::string text = text::read_text_file(o->file);
       const auto ids = m.tokenizer->encode(text, o->file);
+      // nll averages over the N - 1 predicted tokens; with one token there is nothing to score.
+      if (ids.size() < 2)
+        throw InputError(o->file + ": " + std::to_string(ids.size()) +
+                         " token; eval needs at least 2 (the first is only context)");
       const auto t0 = std::chrono::steady_clock::now();
       const train::StreamScore s = train::score_stream(*m.net, ids);
       const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();

@@ -1,5 +1,6 @@
 // rnngen sample DIR: generate text, streamed to stdout as it is produced.
 #include <cstdio>
+#include <optional>
 #include <random>
 #include <sstream>
 
@@ -18,49 +19,51 @@ void add_sample(CLI::App& app, Runner& run) {
     std::string dir, prime, stop, skip;
     int length = 500, num_samples = 1, threads = 1;
     double temperature = 1.0, top_p = 1.0;
-    int top_k = -1;  // -1: not given
+    // Optionals, not sentinels: every number typed on the command line is checked.
+    std::optional<int> top_k;
     bool greedy = false;
-    int64_t seed = -1;
+    std::optional<uint64_t> seed;
   };
   auto o = std::make_shared<Opts>();
   sub->add_option("DIR", o->dir, "model directory")->required();
   sub->add_option("--prime", o->prime, "text to start from (printed first)");
   sub->add_option("--length", o->length, "tokens to generate")->capture_default_str();
   sub->add_option("--temperature", o->temperature, "softmax temperature: p^(1/T) renormalised; 0 = greedy")->capture_default_str();
-  sub->add_option("--top-k", o->top_k, "sample among the K most likely tokens (0 = all)");
+  sub->add_option("--top-k", o->top_k, "sample among the K most likely tokens (K >= 1; default: all)");
   sub->add_option("--top-p", o->top_p, "sample among the most likely tokens covering probability P")->capture_default_str();
   sub->add_flag("--greedy", o->greedy, "always take the most likely token");
-  sub->add_option("--seed", o->seed, "random seed (default: a fresh one each run)");
+  sub->add_option("--seed", o->seed, "random seed (default: a fresh one each run)")->check(not_negative());
   sub->add_option("--stop", o->stop, "stop once the generated text contains this string");
   sub->add_option("--num-samples", o->num_samples, "independent samples, separated by a blank line")->capture_default_str();
   sub->add_option("--skip-tokens", o->skip, "space-separated tokens that are never generated");
-  sub->add_option("--threads", o->threads, "threads")->capture_default_str();
+  sub->add_option("--threads", o->threads, "threads (>= 1)")->capture_default_str();
   sub->callback([&run, o] {
     run = [o] {
       if (o->length < 1) throw InputError("--length must be >= 1, got " + std::to_string(o->length));
       if (o->num_samples < 1) throw InputError("--num-samples must be >= 1, got " + std::to_string(o->num_samples));
-      if (o->top_k != -1 && o->top_k < 1) throw InputError("--top-k must be >= 1, got " + std::to_string(o->top_k));
-      ops::set_num_threads(std::max(1, o->threads));
-      models::LoadedModel m = models::load_model_dir(o->dir);
+      if (o->top_k && *o->top_k < 1) throw InputError("--top-k must be >= 1, got " + std::to_string(*o->top_k));
+      if (o->threads < 1) throw InputError("--threads must be >= 1, got " + std::to_string(o->threads));
       sample::GenerateOptions g;
       g.length = o->length;
       g.stop = o->stop;
       g.sampling.temperature = o->temperature;
       g.sampling.greedy = o->greedy;
-      g.sampling.top_k = std::max(0, o->top_k);
+      g.sampling.top_k = o->top_k.value_or(0);
       g.sampling.top_p = o->top_p;
+      validate(g.sampling);  // flags first: a typo should not wait for a large model to load
+      ops::set_num_threads(o->threads);
+      models::LoadedModel m = models::load_model_dir(o->dir);
       std::istringstream skip(o->skip);
       for (std::string t; skip >> t;) {
         const int32_t id = m.tokenizer->find(t);
         if (id < 0) throw InputError("--skip-tokens: '" + t + "' is not a token of this model");
         g.sampling.banned.push_back(id);
       }
-      validate(g.sampling);
       const std::string prime = text::nfc(o->prime);
       text::validate_utf8(prime, "--prime");
       const std::vector<int32_t> prime_ids = m.tokenizer->encode(prime, "--prime");
       const int32_t newline = m.tokenizer->find("\n");
-      const uint64_t seed = o->seed >= 0 ? static_cast<uint64_t>(o->seed) : std::random_device{}();
+      const uint64_t seed = o->seed ? *o->seed : std::random_device{}();
       Rng rng(seed);
       for (int s = 0; s < o->num_samples; ++s) {
         if (s) std::fputs("\n\n", stdout);

@@ -52,7 +52,7 @@ void add_train(CLI::App& app, Runner& run) {
   sub->add_option("--checkpoint-every", o->checkpoint_every, "steps between checkpoints")->capture_default_str()->group(book);
   sub->add_option("--sample-every", o->sample_every, "print samples at T = 0.2, 0.5, 1.0, 1.2 every N steps")->group(book);
   sub->add_option("--sample-length", o->sample_length, "tokens per printed sample")->capture_default_str()->group(book);
-  sub->add_option("--seed", o->seed, "random seed (same seed + threads = same model bytes)")->capture_default_str()->group(book);
+  sub->add_option("--seed", o->seed, "random seed (same seed + threads = same model bytes)")->capture_default_str()->check(not_negative())->group(book);
   sub->add_option("--threads", o->threads, "threads (0 = all cores)")->group(book);
   sub->add_flag("--resume", o->resume, "continue from the checkpoint in --out")->group(book);
   sub->add_flag("--force", o->force, "replace a model already in --out")->group(book);
@@ -67,9 +67,9 @@ void add_train(CLI::App& app, Runner& run) {
         if (r.best_val_nll >= 0) std::fprintf(stderr, " Best validation loss %.4f nats/token.", r.best_val_nll);
         std::fprintf(stderr,
                      "\nModel: %s\n  sample:  rnngen sample %s --temperature 0.5\n"
-                     "  score:   rnngen eval %s FILE\n  plot:    rnngen plot %s\n"
+                     "  score:   rnngen eval %s FILE\n"
                      "  resume:  the same train command with --resume\n",
-                     o->out.c_str(), o->out.c_str(), o->out.c_str(), o->out.c_str());
+                     o->out.c_str(), o->out.c_str(), o->out.c_str());
       }
       return 0;
     };
