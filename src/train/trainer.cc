@@ -410,10 +410,12 @@ TrainResult Trainer::run() {
     const bool better = val >= 0 && (best_val_ < 0 || val < best_val_);
     if (better) best_val_ = val;
     if (better || val < 0) models::save_weights((fs::path(o_.out) / "model.safetensors").string(), *net_);
-    char line[200];
+    char line[200], val_text[32] = "-";
+    // Rounded like the summary line at the end (%.4f), not truncated, so the two agree.
+    if (val >= 0) std::snprintf(val_text, sizeof val_text, "%.4f", val);
     std::snprintf(line, sizeof line, "epoch %.2f  step %lld  train %.4f  val %s  lr %.3g%s",
                   epoch_ + static_cast<double>(window_) / per_epoch, static_cast<long long>(step_), train_nll,
-                  val < 0 ? "-" : std::to_string(val).substr(0, 6).c_str(), lr(), better ? "  (best, saved)" : "");
+                  val_text, lr(), better ? "  (best, saved)" : "");
     progress_.message(line);
   };
 
