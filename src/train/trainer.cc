@@ -300,11 +300,14 @@ void Trainer::restore_checkpoint() {
 }
 
 void Trainer::print_samples() {
-  // A separate generator, so printing samples never changes what training does.
+  // Separate generators, so printing samples never changes what training does. The prime
+  // depends on the seed only: like the Keras text-generation callback, every printout
+  // continues the same text, so they show how the model improves.
+  Rng prime_rng(o_.seed ^ 0x5EED7E47ULL);
   Rng rng(o_.seed ^ (0x9E3779B97F4A7C15ULL * static_cast<uint64_t>(step_ + 1)));
   std::vector<int32_t> prime;
   if (!lines_mode_ && train_ids_.size() > 41) {
-    const size_t at = rng.below(train_ids_.size() - 41);
+    const size_t at = prime_rng.below(train_ids_.size() - 41);
     prime.assign(train_ids_.begin() + at, train_ids_.begin() + at + 40);
   }
   const std::string prime_text = prime.empty() ? "" : tok_->decode(prime);
