@@ -4,26 +4,9 @@
 #include <cmath>
 #include <vector>
 
-namespace rnngen::api {
+#include "ops/orthogonal.h"
 
-// Orthonormal rows of a [n, m] matrix (n <= m) by modified Gram-Schmidt over normal draws.
-static void orthonormal_rows(int64_t n, int64_t m, Rng& rng, std::vector<double>& a) {
-  a.resize(static_cast<size_t>(n * m));
-  for (auto& v : a) v = rng.normal();
-  for (int64_t i = 0; i < n; ++i) {
-    double* ri = a.data() + i * m;
-    for (int64_t p = 0; p < i; ++p) {
-      const double* rp = a.data() + p * m;
-      double d = 0;
-      for (int64_t k = 0; k < m; ++k) d += ri[k] * rp[k];
-      for (int64_t k = 0; k < m; ++k) ri[k] -= d * rp[k];
-    }
-    double norm = 0;
-    for (int64_t k = 0; k < m; ++k) norm += ri[k] * ri[k];
-    norm = std::sqrt(norm);
-    for (int64_t k = 0; k < m; ++k) ri[k] /= norm;
-  }
-}
+namespace rnngen::api {
 
 void init_fill(const Initializer& init, int64_t rows, int64_t cols, Rng& rng, float* out) {
   const int64_t n = rows * cols;
@@ -48,19 +31,9 @@ void init_fill(const Initializer& init, int64_t rows, int64_t cols, Rng& rng, fl
       break;
     }
     case K::kOrthogonal: {
-      // The shorter side gets orthonormal vectors: rows when rows <= cols, else columns
-      // (built as rows of the transpose).
       std::vector<double> q;
-      const double gain = init.value;
-      if (rows <= cols) {
-        orthonormal_rows(rows, cols, rng, q);
-        for (int64_t k = 0; k < n; ++k) out[k] = static_cast<float>(gain * q[k]);
-      } else {
-        orthonormal_rows(cols, rows, rng, q);
-        for (int64_t i = 0; i < rows; ++i)
-          for (int64_t j = 0; j < cols; ++j)
-            out[i * cols + j] = static_cast<float>(gain * q[j * rows + i]);
-      }
+      ops::random_orthogonal(rows, cols, rng, q);
+      for (int64_t k = 0; k < n; ++k) out[k] = static_cast<float>(init.value * q[k]);  // value = gain
       break;
     }
   }

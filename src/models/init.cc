@@ -1,8 +1,11 @@
 #include "models/init.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdlib>
+#include <vector>
 
+#include "ops/orthogonal.h"
 #include "rnngen/error.h"
 
 namespace rnngen::models {
@@ -26,37 +29,62 @@ InitScheme parse_init(const std::string& spec) {
   throw InputError("--init: expected pytorch, keras or uniform:A with A > 0, got '" + spec + "'");
 }
 
+namespace {
+
+template <typename T>
+void fill_uniform(T* x, size_t n, double bound, Rng& rng) {
+  for (size_t i = 0; i < n; ++i) x[i] = static_cast<T>(rng.uniform(-bound, bound));
+}
+
+bool has(const std::string& name, const char* part) { return name.find(part) != std::string::npos; }
+
+// Keras's defaults, tensor by tensor, in PyTorch's layout (contract section 1).
+template <typename T>
+void init_keras(const ModelConfig& cfg, const ParamInfo& p, Rng& rng, T* x) {
+  if (p.name == "embedding.weight") {  // Embedding: embeddings_initializer="uniform"
+    fill_uniform(x, p.size, 0.05, rng);
+    return;
+  }
+  if (p.shape.size() == 1) {  // every bias: zeros ...
+    std::fill(x, x + p.size, T(0));
+    // ... but LSTM's unit_forget_bias puts 1 in the forget block (PyTorch gate order i,f,g,o).
+    // Keras has one bias, which b_ih + b_hh together stand for; it goes into b_ih.
+    if (cfg.cell == "lstm" && has(p.name, "bias_ih"))
+      std::fill(x + cfg.hidden_size, x + 2 * cfg.hidden_size, T(1));
+    return;
+  }
+  if (has(p.name, "weight_hh")) {
+    // recurrent_initializer="orthogonal" on Keras's whole recurrent kernel [H, G*H]: its H
+    // rows are orthonormal (not each gate's [H, H] block). weight_hh [G*H, H] is that kernel
+    // transposed with its gate blocks in PyTorch's order, so its H columns are orthonormal;
+    // reordering the blocks (GRU's z,r vs r,z) does not change the distribution.
+    std::vector<double> q;
+    ops::random_orthogonal(p.shape[0], p.shape[1], rng, q);
+    for (size_t i = 0; i < p.size; ++i) x[i] = static_cast<T>(q[i]);
+    return;
+  }
+  // weight_ih and decoder.weight: glorot-uniform. A Keras kernel [in, out] and the PyTorch
+  // weight [out, in] have the same fan_in + fan_out.
+  fill_uniform(x, p.size, std::sqrt(6.0 / static_cast<double>(p.shape[0] + p.shape[1])), rng);
+}
+
+}  // namespace
+
 template <typename T>
 void init_params(const ModelConfig& cfg, const ParamTable& table, const InitScheme& scheme,
                  Rng& rng, T* params) {
   for (const ParamInfo& p : table.entries()) {
     T* x = params + p.offset;
     if (scheme.kind == "uniform") {
-      for (size_t i = 0; i < p.size; ++i) x[i] = static_cast<T>(rng.uniform(-scheme.scale, scheme.scale));
-      continue;
+      fill_uniform(x, p.size, scheme.scale, rng);
+    } else if (scheme.kind == "keras") {
+      init_keras(cfg, p, rng, x);
+    } else if (p.name == "embedding.weight") {
+      for (size_t i = 0; i < p.size; ++i) x[i] = static_cast<T>(rng.normal());
+    } else {
+      // Every remaining tensor (RNN weights and biases, decoder Linear(H, V)) has fan-in H.
+      fill_uniform(x, p.size, 1.0 / std::sqrt(static_cast<double>(cfg.hidden_size)), rng);
     }
-    if (p.name == "embedding.weight") {
-      if (scheme.kind == "keras")  // Keras Embedding: uniform(-0.05, 0.05)
-        for (size_t i = 0; i < p.size; ++i) x[i] = static_cast<T>(rng.uniform(-0.05, 0.05));
-      else
-        for (size_t i = 0; i < p.size; ++i) x[i] = static_cast<T>(rng.normal());
-      continue;
-    }
-    // Every remaining tensor (RNN weights and biases, decoder Linear(H, V)) has fan-in H.
-    double bound = 1.0 / std::sqrt(static_cast<double>(cfg.hidden_size));
-    if (scheme.kind == "keras") {
-      // Glorot-uniform kernels, zero biases (forget-gate bias 1 for LSTM), as Keras defaults.
-      if (p.shape.size() == 2) {
-        bound = std::sqrt(6.0 / static_cast<double>(p.shape[0] + p.shape[1]));
-      } else {
-        for (size_t i = 0; i < p.size; ++i) x[i] = T(0);
-        const bool lstm_bias_ih = cfg.cell == "lstm" && p.name.find("bias_ih") != std::string::npos;
-        if (lstm_bias_ih)
-          for (int j = cfg.hidden_size; j < 2 * cfg.hidden_size; ++j) x[j] = T(1);
-        continue;
-      }
-    }
-    for (size_t i = 0; i < p.size; ++i) x[i] = static_cast<T>(rng.uniform(-bound, bound));
   }
 }
 

@@ -1,6 +1,11 @@
 // Weight initialisation schemes, walking the model's tensor table.
 //   pytorch:   what torch.nn gives: RNN weights and biases U(-1/sqrt(H), 1/sqrt(H)),
 //              Embedding N(0, 1), Linear weight and bias U(-1/sqrt(in), 1/sqrt(in)).
+//   keras:     what the same network built from Keras layers gets by default:
+//              Embedding U(-0.05, 0.05); input kernels (weight_ih) glorot-uniform;
+//              recurrent kernels (weight_hh) orthogonal; biases zero, except the LSTM
+//              forget-gate block, which is 1 (unit_forget_bias); Dense (decoder) weight
+//              glorot-uniform and bias zero.
 //   uniform:A  every tensor U(-A, A) (Zaremba et al. use 0.1).
 #pragma once
 #include <string>

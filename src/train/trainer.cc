@@ -353,11 +353,14 @@ void Trainer::restore_checkpoint() {
 }
 
 void Trainer::print_samples() {
-  // A separate generator, so printing samples never changes what training does.
+  // Separate generators, so printing samples never changes what training does. The prime
+  // depends on the seed only: like the Keras text-generation callback, every printout
+  // continues the same text, so they show how the model improves.
+  Rng prime_rng(o_.seed ^ 0x5EED7E47ULL);
   Rng rng(o_.seed ^ (0x9E3779B97F4A7C15ULL * static_cast<uint64_t>(step_ + 1)));
   std::vector<int32_t> prime;
   if (!lines_mode_ && train_ids_.size() > 41) {
-    const size_t at = rng.below(train_ids_.size() - 41);
+    const size_t at = prime_rng.below(train_ids_.size() - 41);
     prime.assign(train_ids_.begin() + at, train_ids_.begin() + at + 40);
   }
   const std::string prime_text = prime.empty() ? "" : tok_->decode(prime);
@@ -458,10 +461,12 @@ TrainResult Trainer::run() {
     const bool better = val >= 0 && (best_val_ < 0 || val < best_val_);
     if (better) best_val_ = val;
     if (better || val < 0) save_model_weights();
-    char line[200];
+    char line[200], val_text[32] = "-";
+    // Rounded like the summary line at the end (%.4f), not truncated, so the two agree.
+    if (val >= 0) std::snprintf(val_text, sizeof val_text, "%.4f", val);
     std::snprintf(line, sizeof line, "epoch %.2f  step %lld  train %.4f  val %s  lr %.3g%s",
                   epoch_ + static_cast<double>(window_) / per_epoch, static_cast<long long>(step_), train_nll,
-                  val < 0 ? "-" : std::to_string(val).substr(0, 6).c_str(), lr(), better ? "  (best, saved)" : "");
+                  val_text, lr(), better ? "  (best, saved)" : "");
     progress_.message(line);
   };
 

@@ -22,5 +22,6 @@ void add_summary(CLI::App& app, Runner& run);
 void add_eval(CLI::App& app, Runner& run);
 void add_train(CLI::App& app, Runner& run);
 void add_sample(CLI::App& app, Runner& run);
+void add_plot(CLI::App& app, Runner& run);
 
 }  // namespace rnngen::cli

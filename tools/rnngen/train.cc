@@ -67,9 +67,9 @@ void add_train(CLI::App& app, Runner& run) {
         if (r.best_val_nll >= 0) std::fprintf(stderr, " Best validation loss %.4f nats/token.", r.best_val_nll);
         std::fprintf(stderr,
                      "\nModel: %s\n  sample:  rnngen sample %s --temperature 0.5\n"
-                     "  score:   rnngen eval %s FILE\n"
+                     "  score:   rnngen eval %s FILE\n  plot:    rnngen plot %s\n"
                      "  resume:  the same train command with --resume\n",
-                     o->out.c_str(), o->out.c_str(), o->out.c_str());
+                     o->out.c_str(), o->out.c_str(), o->out.c_str(), o->out.c_str());
       }
       return 0;
     };
