@@ -90,6 +90,13 @@ double RnnLm<T>::forward(const int32_t* ids, const int32_t* targets, int B, int 
   if (E > 0) {
     x0_.resize(N * E);
     layers::embedding_forward(static_cast<int>(N), E, ids_tm_.data(), params_.data() + emb_, x0_.data());
+    embed_dropped_ = opt.dropout && cfg_.embed_dropout > 0;
+    RNNGEN_CHECK(!embed_dropped_ || rng != nullptr);
+    if (embed_dropped_) {
+      // In place: layer 0 reads (and its backward re-reads) the dropped embedding.
+      layers::dropout_draw_mask(N * E, cfg_.embed_dropout, *rng, embed_mask_);
+      layers::dropout_apply(N * E, embed_mask_.data(), x0_.data(), x0_.data());
+    }
     x = x0_.data();
   }
   for (int l = 0; l < L; ++l) {
@@ -154,6 +161,7 @@ void RnnLm<T>::backward(T scale, LmState<T>* dinit) {
     layers_[l].backward(weights(l), layer_grads(l), d_out, nullptr, nullptr, dx, dh0, dc0);
     std::swap(d_out, d_in);
   }
+  if (E > 0 && embed_dropped_) layers::dropout_apply(N * E, embed_mask_.data(), d_out, d_out);
   if (E > 0)
     layers::embedding_backward(static_cast<int>(N), E, ids_tm_.data(), d_out, g + emb_);
 }

@@ -76,6 +76,8 @@ class RnnLm {
   std::vector<int32_t> ids_tm_, targets_tm_;
   std::vector<T> x0_;                       // [N, E] embeddings
   std::vector<std::vector<T>> masks_, drop_;  // per layer: dropout mask and dropped output
+  std::vector<T> embed_mask_;                 // embedding-output dropout mask (embed_dropout)
+  bool embed_dropped_ = false;
   std::vector<T> logits_, dlogits_;          // [N, V]
   std::vector<T> dbuf_a_, dbuf_b_;
   const T* decoder_in_ = nullptr;

@@ -15,6 +15,7 @@ struct Case {
   int embed;
   double dropout;
   bool tie;
+  double embed_dropout = 0.0;  // on the embedding output (--embed-dropout)
 };
 
 class RnnLmGrad : public ::testing::TestWithParam<Case> {};
@@ -29,6 +30,7 @@ TEST_P(RnnLmGrad, MatchesFiniteDifferences) {
   cfg.num_layers = 2;
   cfg.dropout = c.dropout;
   cfg.tie_weights = c.tie;
+  cfg.embed_dropout = c.embed_dropout;
   models::RnnLm<double> m(cfg);
   Rng rng(3);
   models::init_params(cfg, m.table(), models::InitScheme{"uniform", 0.7}, rng, m.params());
@@ -43,7 +45,7 @@ TEST_P(RnnLmGrad, MatchesFiniteDifferences) {
   testing::fill_uniform(init.h.data(), init.h.size(), rng, 0.5);
   testing::fill_uniform(init.c.data(), init.c.size(), rng, 0.5);
 
-  models::ForwardOptions opt{c.dropout > 0, true};
+  models::ForwardOptions opt{c.dropout > 0 || c.embed_dropout > 0, true};
   auto loss = [&] {
     Rng mask_rng(11);  // the same dropout mask for every evaluation
     double s = m.forward(ids.data(), tg.data(), B, T, &init, opt, &mask_rng);
@@ -72,7 +74,8 @@ INSTANTIATE_TEST_SUITE_P(AllCells, RnnLmGrad,
                          ::testing::Values(Case{"lstm", 5, 0.3, false}, Case{"lstm", 0, 0.0, false},
                                            Case{"lstm", 4, 0.4, true}, Case{"gru", 5, 0.3, false},
                                            Case{"gru", 0, 0.0, false}, Case{"rnn", 5, 0.3, false},
-                                           Case{"rnn", 4, 0.0, true}));
+                                           Case{"rnn", 4, 0.0, true}, Case{"lstm", 5, 0.3, false, 0.5},
+                                           Case{"gru", 4, 0.0, true, 0.4}));
 
 TEST(RnnLmGrad, DropoutMaskActuallyDropsUnits) {
   ModelConfig cfg;
@@ -81,6 +84,26 @@ TEST(RnnLmGrad, DropoutMaskActuallyDropsUnits) {
   cfg.hidden_size = 16;
   cfg.num_layers = 2;
   cfg.dropout = 0.5;
+  models::RnnLm<double> m(cfg);
+  Rng rng(1);
+  models::init_params(cfg, m.table(), models::InitScheme{}, rng, m.params());
+  std::vector<int32_t> ids = {1, 2, 3, 4};
+  m.forward(ids.data(), nullptr, 1, 4, nullptr, {false, false});
+  std::vector<double> plain(m.logits(), m.logits() + 4 * 5);
+  Rng drng(5);
+  m.forward(ids.data(), nullptr, 1, 4, nullptr, {true, false}, &drng);
+  double diff = 0;
+  for (int i = 0; i < 20; ++i) diff += std::abs(plain[i] - m.logits()[i]);
+  EXPECT_GT(diff, 1e-3);
+}
+
+TEST(RnnLmGrad, EmbedDropoutAloneChangesTheOutput) {
+  ModelConfig cfg;
+  cfg.vocab_size = 5;
+  cfg.embed_size = 8;
+  cfg.hidden_size = 6;
+  cfg.num_layers = 1;
+  cfg.embed_dropout = 0.5;
   models::RnnLm<double> m(cfg);
   Rng rng(1);
   models::init_params(cfg, m.table(), models::InitScheme{}, rng, m.params());
