@@ -12,6 +12,9 @@ struct ModelConfig {
   int hidden_size = 0;
   int num_layers = 1;
   double dropout = 0.0;  // between layers and before the decoder, training only
+  // On the embedding output too (Zaremba et al. 2014, PyTorch's word_language_model), training
+  // only; opt-in so that `dropout` keeps the contract's meaning. Needs embed_size > 0.
+  double embed_dropout = 0.0;
   bool tie_weights = false;
 };
 

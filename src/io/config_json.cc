@@ -106,6 +106,11 @@ ModelConfig config_from_json(const json& j, const std::string& source) {
   c.dropout = r.number("dropout", false, 0.0);
   if (!(c.dropout >= 0.0 && c.dropout < 1.0))
     r.fail("dropout", "must be in [0, 1), got " + j["dropout"].dump());
+  c.embed_dropout = r.number("embed_dropout", false, 0.0);
+  if (!(c.embed_dropout >= 0.0 && c.embed_dropout < 1.0))
+    r.fail("embed_dropout", "must be in [0, 1), got " + j["embed_dropout"].dump());
+  if (c.embed_dropout > 0 && c.embed_size == 0)
+    r.fail("embed_dropout", "needs an embedding (embed_size > 0)");
   c.tie_weights = r.boolean("tie_weights", false, false);
   if (c.tie_weights && c.embed_size != c.hidden_size)
     r.fail("tie_weights", "needs embed_size == hidden_size, but embed_size is " +
@@ -116,12 +121,15 @@ ModelConfig config_from_json(const json& j, const std::string& source) {
 
 nlohmann::ordered_json config_to_json(const ModelConfig& c) {
   // Ordered as in the contract, so the file reads the way the documentation does.
-  return nlohmann::ordered_json{
+  nlohmann::ordered_json j{
       {"format", "rnngen"},          {"format_version", kConfigFormatVersion},
       {"task", c.task},              {"cell", c.cell},
       {"vocab_size", c.vocab_size},  {"embed_size", c.embed_size},
       {"hidden_size", c.hidden_size}, {"num_layers", c.num_layers},
       {"dropout", c.dropout},        {"tie_weights", c.tie_weights}};
+  // An extension key, written only when used, so every other model's config.json is unchanged.
+  if (c.embed_dropout > 0) j["embed_dropout"] = c.embed_dropout;
+  return j;
 }
 
 ModelConfig read_config(const std::string& path) {

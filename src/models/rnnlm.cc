@@ -91,7 +91,10 @@ double RnnLm<T>::forward(const int32_t* ids, const int32_t* targets, int B, int 
   // With an embedding, layer 0's input projection is Emb[id] W_ih^T. When the window has more
   // tokens than the vocabulary, project the whole table once ([V,E] x [E,G*H]) and gather
   // rows, instead of gathering embeddings and projecting every token ([N,E] x [E,G*H]).
-  emb_table_ = E > 0 && static_cast<size_t>(V) <= N;
+  // Embedding dropout masks each token position separately, so it needs the per-token path.
+  embed_dropped_ = E > 0 && opt.dropout && cfg_.embed_dropout > 0;
+  RNNGEN_CHECK(!embed_dropped_ || rng != nullptr);
+  emb_table_ = E > 0 && static_cast<size_t>(V) <= N && !embed_dropped_;
   if (emb_table_) {
     const int GH = layers::gate_count(cell_) * H;
     table0_.resize(static_cast<size_t>(V) * GH);
@@ -100,6 +103,11 @@ double RnnLm<T>::forward(const int32_t* ids, const int32_t* targets, int B, int 
   } else if (E > 0) {
     x0_.resize(N * E);
     layers::embedding_forward(static_cast<int>(N), E, ids_tm_.data(), params_.data() + emb_, x0_.data());
+    if (embed_dropped_) {
+      // In place: layer 0 reads (and its backward re-reads) the dropped embedding.
+      layers::dropout_draw_mask(N * E, cfg_.embed_dropout, *rng, embed_mask_);
+      layers::dropout_apply(N * E, embed_mask_.data(), x0_.data(), x0_.data());
+    }
     x = x0_.data();
   }
   for (int l = 0; l < L; ++l) {
@@ -175,6 +183,7 @@ void RnnLm<T>::backward(T scale, LmState<T>* dinit) {
     ops::gemm(true, false, GH, E, V, T(1), dt, GH, params_.data() + emb_, E, T(1), g + w_ih_[0], E);
     ops::gemm(false, false, V, E, GH, T(1), dt, GH, params_.data() + w_ih_[0], E, T(1), g + emb_, E);
   } else if (E > 0) {
+    if (embed_dropped_) layers::dropout_apply(N * E, embed_mask_.data(), d_out, d_out);
     layers::embedding_backward(static_cast<int>(N), E, ids_tm_.data(), d_out, g + emb_);
   }
 }

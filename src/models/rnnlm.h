@@ -78,6 +78,8 @@ class RnnLm {
   bool emb_table_ = false;                  // layer 0 gathers from table0_ (see forward)
   std::vector<T> table0_;                   // [V, G*H] = Emb W_ih0^T
   std::vector<std::vector<T>> masks_, drop_;  // per layer: dropout mask and dropped output
+  std::vector<T> embed_mask_;                 // embedding-output dropout mask (embed_dropout)
+  bool embed_dropped_ = false;
   std::vector<T> logits_, dlogits_;          // [N, V]
   std::vector<T> dbuf_a_, dbuf_b_;
   const T* decoder_in_ = nullptr;

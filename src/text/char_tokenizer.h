@@ -31,6 +31,11 @@ class CharTokenizer : public Tokenizer {
   // Unknown characters: InputError "SOURCE:LINE:COL: character 'X' (U+XXXX) is not in the
   // model's vocabulary", followed by up to 9 more distinct unknown characters with their
   // first positions and the total count.
+  // Every token is one code point (an unknown one too, when the file names an unk token).
+  size_t first_token_chars(std::string_view, const std::vector<int32_t>& ids,
+                           const std::string&) const override {
+    return ids.empty() ? 0 : 1;
+  }
   std::vector<int32_t> encode(std::string_view text, const std::string& source) const override;
   std::unique_ptr<StreamDecoder> stream_decoder() const override;
   std::string token(int32_t id) const override;

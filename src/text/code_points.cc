@@ -31,6 +31,17 @@ std::vector<CodePoint> code_points(std::string_view text, const std::string& sou
   return out;
 }
 
+size_t whole_code_points_before(std::string_view text, size_t bytes, const std::string& source) {
+  size_t count = 0;
+  for (size_t pos = 0; pos < text.size();) {
+    const size_t n = code_point_at(text, pos, source).second;
+    if (pos + n > bytes) break;
+    ++count;
+    pos += n;
+  }
+  return count;
+}
+
 std::string code_point_name(char32_t cp) {
   char buf[16];
   std::snprintf(buf, sizeof buf, "U+%04X", static_cast<unsigned>(cp));

@@ -26,6 +26,9 @@ std::pair<char32_t, size_t> code_point_at(std::string_view text, size_t pos,
 // The code points of text. Invalid UTF-8 is an InputError naming source and the byte offset.
 std::vector<CodePoint> code_points(std::string_view text, const std::string& source);
 
+// How many code points of text lie entirely in its first `bytes` bytes.
+size_t whole_code_points_before(std::string_view text, size_t bytes, const std::string& source);
+
 // Encoding: append_utf8 / encode_utf8 in utf8.h.
 
 // "U+1161": how messages name a code point that may not print.

@@ -2,6 +2,7 @@
 
 #include <csv.h>
 
+#include <algorithm>
 #include <fstream>
 #include <new>
 #include <sstream>
@@ -117,6 +118,19 @@ std::vector<std::string> csv_column(const CsvTable& table, const std::string& co
 
 std::vector<std::string> read_csv_column(const std::string& path, const std::string& column) {
   return csv_column(read_csv(path), column, path);
+}
+
+std::string csv_column_as_lines(const CsvTable& table, const std::string& column,
+                                const std::vector<std::string>& drop, const std::string& source) {
+  std::string out;
+  for (std::string value : csv_column(table, column, source)) {
+    if (std::find(drop.begin(), drop.end(), value) != drop.end()) continue;
+    std::replace(value.begin(), value.end(), '\r', ' ');
+    std::replace(value.begin(), value.end(), '\n', ' ');
+    out += value;
+    out += '\n';
+  }
+  return out;
 }
 
 }  // namespace rnngen::text

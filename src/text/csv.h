@@ -28,4 +28,11 @@ std::vector<std::string> read_csv_column(const std::string& path, const std::str
 std::vector<std::string> csv_column(const CsvTable& table, const std::string& column,
                                     const std::string& source);
 
+// One column as training text, one value per line: rows whose value equals one of `drop`
+// are left out (seed 003 drops the NYT placeholder headline "Unknown"), and a CR or LF inside
+// a value becomes a space, since each line is one sequence. A missing column is an
+// InputError listing the columns.
+std::string csv_column_as_lines(const CsvTable& table, const std::string& column,
+                                const std::vector<std::string>& drop, const std::string& source);
+
 }  // namespace rnngen::text

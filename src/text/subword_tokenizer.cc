@@ -220,6 +220,14 @@ std::unique_ptr<StreamDecoder> SubwordTokenizer::stream_decoder() const {
   return std::make_unique<SubwordStreamDecoder>(*this);
 }
 
+size_t SubwordTokenizer::first_token_chars(std::string_view text, const std::vector<int32_t>& ids,
+                                           const std::string& source) const {
+  if (ids.empty()) return 0;
+  const std::string first = surface_bytes(ids[0]);
+  if (text.substr(0, first.size()) != first) return 0;
+  return whole_code_points_before(text, first.size(), source);
+}
+
 std::string SubwordTokenizer::token(int32_t id) const {
   if (id < 0 || id >= vocab_size())
     throw InputError("subword token id " + std::to_string(id) + " is out of range [0, " +

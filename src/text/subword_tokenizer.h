@@ -53,6 +53,9 @@ class SubwordTokenizer final : public Tokenizer {
   int vocab_size() const override;
   std::vector<int32_t> encode(std::string_view text, const std::string& source) const override;
   std::string decode(const std::vector<int32_t>& ids) const override;
+  // From surface_bytes(ids[0]): the decoder may treat a first piece specially.
+  size_t first_token_chars(std::string_view text, const std::vector<int32_t>& ids,
+                           const std::string& source) const override;
   std::unique_ptr<StreamDecoder> stream_decoder() const override;
   std::string token(int32_t id) const override;  // the piece, with U+2581 for a space
   int32_t find(std::string_view token) const override;

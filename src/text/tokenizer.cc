@@ -9,6 +9,7 @@
 #include "io/json_file.h"
 #include "rnngen/error.h"
 #include "text/char_tokenizer.h"
+#include "text/code_points.h"
 #include "text/jamo_tokenizer.h"
 #include "text/subword_tokenizer.h"
 #include "text/word_tokenizer.h"
@@ -43,6 +44,14 @@ std::string Tokenizer::decode(const std::vector<int32_t>& ids) const {
   for (int32_t id : ids) out += decoder->push(id);
   out += decoder->flush();
   return out;
+}
+
+size_t Tokenizer::first_token_chars(std::string_view text, const std::vector<int32_t>& ids,
+                                    const std::string& source) const {
+  if (ids.empty()) return 0;
+  const std::string first = decode({ids[0]});
+  if (first.empty() || text.substr(0, first.size()) != first) return 0;
+  return whole_code_points_before(text, first.size(), source);
 }
 
 std::unique_ptr<Tokenizer> load_tokenizer(const std::string& path) {

@@ -28,6 +28,24 @@ class Tokenizer {
   // text: valid UTF-8, already NFC-normalised. source names the text in error messages
   // (a file name); an unknown symbol is an InputError naming it and its line:column.
   virtual std::vector<int32_t> encode(std::string_view text, const std::string& source) const = 0;
+  // encode() for text the model is to continue (a --prime): no end-of-line token is added
+  // after a last line that has no newline. Only ptb-style words add one, so this is encode()
+  // for every other tokenizer.
+  virtual std::vector<int32_t> encode_prefix(std::string_view text, const std::string& source) const {
+    return encode(text, source);
+  }
+  // How many code points at the start of `text` its first token accounts for entirely; `ids`
+  // is encode(text). Scoring predicts tokens 1..N-1 from token 0, so these characters are
+  // given, not predicted, and bits per character divides by the code points after them. The
+  // default is for tokenizers whose first token decodes to a prefix of the text; a first token
+  // that stands for only part of a character (a jamo of a syllable, one byte of a multi-byte
+  // character) accounts for no whole character.
+  virtual size_t first_token_chars(std::string_view text, const std::vector<int32_t>& ids,
+                                   const std::string& source) const;
+  // The token whose next-token distribution is that of the start of a line: "\n" for text
+  // tokenizers, "<eos>" for ptb words; -1 when there is none (keras words, whose lines in
+  // training start from a zero state with an unpredicted first word).
+  virtual int32_t line_start_token() const { return find("\n"); }
   virtual std::string decode(const std::vector<int32_t>& ids) const;
   virtual std::unique_ptr<StreamDecoder> stream_decoder() const = 0;
   // The surface text of one token, for listings and --skip-tokens.

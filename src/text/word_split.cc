@@ -87,37 +87,42 @@ void keras_words_of(std::string_view text, size_t begin, size_t end, const std::
   // Lower-case code point by code point (not python_lower on the whole) so every result
   // keeps the source offset of the character it came from.
   std::u32string lowered;
-  std::vector<size_t> offsets;
+  std::vector<size_t> offsets, ends;  // source bytes [offset, end) of each lowered character
   lowered.reserve(cps.size());
   offsets.reserve(cps.size());
+  ends.reserve(cps.size());
   for (size_t i = 0; i < cps.size(); ++i) {
     if (lower)
       append_python_lower(original, i, lowered);
     else
       lowered += original[i];
     offsets.resize(lowered.size(), cps[i].offset);
+    ends.resize(lowered.size(), i + 1 < cps.size() ? cps[i + 1].offset : end);
   }
 
   // str.translate: each filter character becomes the split string.
   std::u32string translated;
-  std::vector<size_t> translated_offsets;
+  std::vector<size_t> translated_offsets, translated_ends;
   translated.reserve(lowered.size());
   translated_offsets.reserve(lowered.size());
+  translated_ends.reserve(lowered.size());
   for (size_t i = 0; i < lowered.size(); ++i) {
     if (std::binary_search(filters.begin(), filters.end(), lowered[i])) {
       translated += split;
       translated_offsets.resize(translated.size(), offsets[i]);
+      translated_ends.resize(translated.size(), ends[i]);
     } else {
       translated += lowered[i];
       translated_offsets.push_back(offsets[i]);
+      translated_ends.push_back(ends[i]);
     }
   }
 
   // str.split(split): non-overlapping matches left to right; empty pieces are dropped.
   std::string current;
-  size_t start = 0;
+  size_t start = 0, stop = 0;
   auto finish = [&] {
-    if (!current.empty()) words.push_back({std::move(current), start});
+    if (!current.empty()) words.push_back({std::move(current), start, stop});
     current.clear();
   };
   for (size_t i = 0; i < translated.size();) {
@@ -127,6 +132,7 @@ void keras_words_of(std::string_view text, size_t begin, size_t end, const std::
       continue;
     }
     if (current.empty()) start = translated_offsets[i];
+    stop = translated_ends[i];
     append_utf8(current, translated[i]);
     ++i;
   }
@@ -170,14 +176,15 @@ std::vector<Word> ptb_words(std::string_view text, const std::string& eos,
   size_t start = 0;
   bool line_has_text = false;  // a final line without '\n' counts only when not empty
   auto finish = [&] {
-    if (!current.empty()) words.push_back({std::move(current), start});
+    const size_t stop = start + current.size();  // before current is moved from
+    if (!current.empty()) words.push_back({std::move(current), start, stop});
     current.clear();
   };
   for (size_t pos = 0; pos < text.size();) {
     const auto [cp, n] = code_point_at(text, pos, source);
     if (cp == '\n') {
       finish();
-      words.push_back({eos, pos});
+      words.push_back({eos, pos, pos + 1});
       line_has_text = false;
     } else if (line_has_text = true; is_python_space(cp)) {
       finish();
@@ -188,7 +195,7 @@ std::vector<Word> ptb_words(std::string_view text, const std::string& eos,
     pos += n;
   }
   finish();
-  if (line_has_text) words.push_back({eos, text.size()});
+  if (line_has_text) words.push_back({eos, text.size(), text.size()});
   return words;
 }
 

@@ -18,6 +18,7 @@ namespace rnngen::text {
 struct Word {
   std::string text;
   size_t offset;  // byte offset in the source text where the word starts (for messages)
+  size_t end = 0;  // byte offset just past its last source character (for bits per character)
 };
 
 struct KerasSplitOptions {

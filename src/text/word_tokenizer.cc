@@ -137,25 +137,39 @@ std::vector<Word> WordTokenizer::words(std::string_view text, const std::string&
   return ptb_words(text, std::string(kPtbEosToken), source);
 }
 
+int32_t WordTokenizer::id_of(const Word& w, std::string_view text, const std::string& source) const {
+  const auto it = ids_.find(w.text);
+  if (it != ids_.end() && it->second < vocab_size()) return it->second;
+  if (oov_id_ >= 0) return oov_id_;
+  if (it == ids_.end())
+    throw InputError(source_position(text, w.offset, source) + "unknown word " + quoted(w.text) +
+                     " (not in the vocabulary of the training text, and the tokenizer has "
+                     "no oov_token)");
+  return -1;  // a known word beyond num_words without an oov_token is dropped, as in Keras
+}
+
 std::vector<int32_t> WordTokenizer::encode(std::string_view text,
                                            const std::string& source) const {
   std::vector<int32_t> ids;
-  const int32_t limit = vocab_size();
-  for (const Word& w : words(text, source)) {
-    const auto it = ids_.find(w.text);
-    if (it != ids_.end() && it->second < limit) {
-      ids.push_back(it->second);
-    } else if (oov_id_ >= 0) {
-      ids.push_back(oov_id_);
-    } else if (it == ids_.end()) {
-      throw InputError(source_position(text, w.offset, source) + "unknown word " +
-                       quoted(w.text) +
-                       " (not in the vocabulary of the training text, and the tokenizer has "
-                       "no oov_token)");
-    }
-    // else: a known word beyond num_words without an oov_token is dropped, as in Keras.
-  }
+  for (const Word& w : words(text, source))
+    if (const int32_t id = id_of(w, text, source); id >= 0) ids.push_back(id);
   return ids;
+}
+
+std::vector<int32_t> WordTokenizer::encode_prefix(std::string_view text,
+                                                  const std::string& source) const {
+  std::vector<int32_t> ids = encode(text, source);
+  if (eos_id_ >= 0 && !ids.empty() && ids.back() == eos_id_ && !text.empty() && text.back() != '\n')
+    ids.pop_back();
+  return ids;
+}
+
+size_t WordTokenizer::first_token_chars(std::string_view text, const std::vector<int32_t>& ids,
+                                        const std::string& source) const {
+  if (ids.empty()) return 0;
+  for (const Word& w : words(text, source))
+    if (id_of(w, text, source) >= 0) return whole_code_points_before(text, w.end, source);
+  return 0;
 }
 
 std::string WordTokenizer::decode(const std::vector<int32_t>& ids) const {

@@ -66,6 +66,15 @@ class WordTokenizer final : public Tokenizer {
   std::string type() const override { return "word"; }
   int vocab_size() const override;
   std::vector<int32_t> encode(std::string_view text, const std::string& source) const override;
+  // ptb: without the "<eos>" that encode adds after a last line with no newline, so a prime
+  // "the meaning of life is" is continued, not ended.
+  std::vector<int32_t> encode_prefix(std::string_view text, const std::string& source) const override;
+  // The code points up to the end of the first word that becomes a token (leading spaces and
+  // filtered characters included): decoding is lossy, so this counts in the original text.
+  size_t first_token_chars(std::string_view text, const std::vector<int32_t>& ids,
+                           const std::string& source) const override;
+  // ptb: "<eos>"; keras: -1 (no token stands for a line start).
+  int32_t line_start_token() const override { return eos_id_; }
   // Words joined by one space; ptb: "<eos>" becomes "\n" (no space around it); keras: the
   // padding id is skipped.
   std::string decode(const std::vector<int32_t>& ids) const override;
@@ -81,6 +90,10 @@ class WordTokenizer final : public Tokenizer {
   const std::vector<std::string>& tokens() const { return tokens_; }
 
  private:
+  // The id encode gives w, or -1 when encode drops it (a known word beyond num_words with no
+  // oov_token); an unknown word with no oov_token is an InputError naming it.
+  int32_t id_of(const Word& w, std::string_view text, const std::string& source) const;
+
   std::vector<std::string> tokens_;
   WordTokenizerOptions options_;
   std::unordered_map<std::string, int32_t> ids_;

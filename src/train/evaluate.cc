@@ -1,6 +1,9 @@
 #include "train/evaluate.h"
 
 #include <algorithm>
+#include <cmath>
+
+#include "text/utf8.h"
 
 namespace rnngen::train {
 
@@ -21,6 +24,22 @@ StreamScore score_stream(models::RnnLm<float>& model, const std::vector<int32_t>
   }
   s.predicted = static_cast<int64_t>(last);
   return s;
+}
+
+double TextScore::bits_per_char() const {
+  return predicted_characters > 0 ? stream.nll_sum / std::log(2.0) / static_cast<double>(predicted_characters)
+                                  : 0.0;
+}
+
+TextScore score_text(models::RnnLm<float>& model, const text::Tokenizer& tok, std::string_view text,
+                     const std::string& source) {
+  TextScore r;
+  const std::vector<int32_t> ids = tok.encode(text, source);
+  r.stream = score_stream(model, ids);
+  r.characters = static_cast<int64_t>(text::decode_utf8(text, source).size());
+  r.predicted_characters = r.characters - static_cast<int64_t>(tok.first_token_chars(text, ids, source));
+  r.word_level = tok.type() == "word";
+  return r;
 }
 
 }  // namespace rnngen::train

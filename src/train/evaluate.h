@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "models/rnnlm.h"
+#include "text/tokenizer.h"
 
 namespace rnngen::train {
 
@@ -20,5 +21,23 @@ struct StreamScore {
 // result as one pass over the whole text (a window boundary changes nothing but memory use).
 StreamScore score_stream(models::RnnLm<float>& model, const std::vector<int32_t>& ids,
                          int chunk = 256);
+
+// A text scored as `rnngen eval` reports it. Bits per character count the code points of the
+// text itself (after the NFC normalisation every input gets), not of the decoded tokens, so
+// char, jamo, subword and word models compare on one text even though word decoding is lossy.
+// The characters that the first token accounts for entirely are given to the model, not
+// predicted, and are left out of the count (Tokenizer::first_token_chars); every other
+// character is counted, including ones no token predicts (a word model's spaces, case and
+// filtered punctuation), so bits_per_char = (bits of tokens 1..N-1) / predicted_characters.
+struct TextScore {
+  StreamScore stream;
+  int64_t characters = 0;            // code points of the text
+  int64_t predicted_characters = 0;  // characters after those the first token accounts for
+  bool word_level = false;           // the tokenizer's tokens are words
+  double bits_per_char() const;
+};
+
+TextScore score_text(models::RnnLm<float>& model, const text::Tokenizer& tok, std::string_view text,
+                     const std::string& source);
 
 }  // namespace rnngen::train

@@ -46,6 +46,9 @@ void validate(const TrainOptions& o) {
   require(o.num_layers >= 1, "--num-layers must be >= 1, got " + str(o.num_layers));
   require(std::isfinite(o.dropout) && o.dropout >= 0 && o.dropout < 1,
           "--dropout must be in [0, 1), got " + str(o.dropout));
+  require(std::isfinite(o.embed_dropout) && o.embed_dropout >= 0 && o.embed_dropout < 1,
+          "--embed-dropout must be in [0, 1), got " + str(o.embed_dropout));
+  require(o.embed_dropout == 0 || o.embed_size > 0, "--embed-dropout needs an embedding (--embed-size > 0)");
   require(!o.tie_weights || o.embed_size == o.hidden_size,
           "--tie-weights needs --embed-size equal to --hidden-size (got " + str(o.embed_size) + " and " +
               str(o.hidden_size) + ")");

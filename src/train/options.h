@@ -27,6 +27,7 @@ struct TrainOptions {
   int hidden_size = 256;
   int num_layers = 2;
   double dropout = 0.0;
+  double embed_dropout = 0.0;  // opt-in: also on the embedding output (Zaremba, PyTorch's recipe)
   bool tie_weights = false;
   std::string init = "pytorch";  // pytorch | keras | uniform:A
 

@@ -365,7 +365,7 @@ void Trainer::print_samples() {
   }
   const std::string prime_text = prime.empty() ? "" : tok_->decode(prime);
   progress_.message("--- samples at step " + std::to_string(step_) + (prime.empty() ? "" : ", prime: \"" + prime_text + "\""));
-  const int32_t start = tok_->find("\n") >= 0 ? tok_->find("\n") : 0;
+  const int32_t start = std::max(0, tok_->line_start_token());
   for (double t : {0.2, 0.5, 1.0, 1.2}) {
     sample::GenerateOptions g;
     g.length = o_.sample_length;
@@ -404,15 +404,19 @@ TrainResult Trainer::run() {
     cfg = m.config();
   } else {
     text::TokenizerSpec spec{o_.tokenizer, o_.word_style, o_.num_words, o_.oov_token, o_.vocab_size, o_.subword_model};
-    // The char vocabulary covers the held-out fraction too (it is part of the same file); a
-    // separate --val file must use only characters seen in training.
-    tok_ = text::build_tokenizer(spec, o_.tokenizer == "char" && o_.val.empty() ? all : train_text, source);
+    // The char and jamo alphabets cover the held-out fraction too (it is part of the same
+    // file): a symbol is not a statistic, and without it the held-out text could not be
+    // encoded. A separate --val file must use only symbols seen in training. Words and subword
+    // pieces are learned from the training part only.
+    const bool alphabet = o_.tokenizer == "char" || o_.tokenizer == "jamo";
+    tok_ = text::build_tokenizer(spec, alphabet && o_.val.empty() ? all : train_text, source);
     cfg.cell = o_.cell;
     cfg.vocab_size = tok_->vocab_size();
     cfg.embed_size = o_.embed_size;
     cfg.hidden_size = o_.hidden_size;
     cfg.num_layers = o_.num_layers;
     cfg.dropout = o_.dropout;
+    cfg.embed_dropout = o_.embed_dropout;
     cfg.tie_weights = o_.tie_weights;
   }
   prepare_data(train_text, val_text, val_source);

@@ -199,3 +199,26 @@ TEST(ConfigJson, MissingFileIsInputError) {
 
 }  // namespace
 }  // namespace rnngen::io
+
+namespace rnngen::io {
+namespace {
+
+TEST(ConfigJson, EmbedDropoutIsWrittenOnlyWhenUsedAndRoundTrips) {
+  ModelConfig c;
+  c.cell = "lstm";
+  c.vocab_size = 10;
+  c.embed_size = 4;
+  c.hidden_size = 4;
+  EXPECT_FALSE(config_to_json(c).contains("embed_dropout"));
+  c.embed_dropout = 0.25;
+  const auto j = config_to_json(c);
+  EXPECT_EQ(j.at("embed_dropout").get<double>(), 0.25);
+  EXPECT_EQ(config_from_json(nlohmann::json::parse(j.dump()), "config.json").embed_dropout, 0.25);
+  c.embed_size = 0;
+  const std::string msg = rnngen::testing::error_of<InputError>(
+      [&] { config_from_json(nlohmann::json::parse(config_to_json(c).dump()), "config.json"); });
+  EXPECT_NE(msg.find("embed_dropout"), std::string::npos) << msg;
+}
+
+}  // namespace
+}  // namespace rnngen::io

@@ -16,6 +16,7 @@ struct Case {
   double dropout;
   bool tie;
   int steps = 6;  // B*steps >= vocab: layer 0 gathers from Emb W_ih^T; below: dense embeddings
+  double embed_dropout = 0.0;  // on the embedding output (--embed-dropout)
 };
 
 class RnnLmGrad : public ::testing::TestWithParam<Case> {};
@@ -30,6 +31,7 @@ TEST_P(RnnLmGrad, MatchesFiniteDifferences) {
   cfg.num_layers = 2;
   cfg.dropout = c.dropout;
   cfg.tie_weights = c.tie;
+  cfg.embed_dropout = c.embed_dropout;
   models::RnnLm<double> m(cfg);
   Rng rng(3);
   models::init_params(cfg, m.table(), models::InitScheme{"uniform", 0.7}, rng, m.params());
@@ -44,7 +46,7 @@ TEST_P(RnnLmGrad, MatchesFiniteDifferences) {
   testing::fill_uniform(init.h.data(), init.h.size(), rng, 0.5);
   testing::fill_uniform(init.c.data(), init.c.size(), rng, 0.5);
 
-  models::ForwardOptions opt{c.dropout > 0, true};
+  models::ForwardOptions opt{c.dropout > 0 || c.embed_dropout > 0, true};
   auto loss = [&] {
     Rng mask_rng(11);  // the same dropout mask for every evaluation
     double s = m.forward(ids.data(), tg.data(), B, T, &init, opt, &mask_rng);
@@ -75,7 +77,9 @@ INSTANTIATE_TEST_SUITE_P(AllCells, RnnLmGrad,
                                            Case{"gru", 0, 0.0, false}, Case{"rnn", 5, 0.3, false},
                                            Case{"rnn", 4, 0.0, true},
                                            Case{"lstm", 5, 0.3, false, 2}, Case{"gru", 4, 0.0, true, 2},
-                                           Case{"rnn", 5, 0.0, false, 2}));
+                                           Case{"rnn", 5, 0.0, false, 2},
+                                           Case{"lstm", 5, 0.3, false, 6, 0.5},
+                                           Case{"gru", 4, 0.0, true, 6, 0.4}));
 
 TEST(RnnLmGrad, DropoutMaskActuallyDropsUnits) {
   ModelConfig cfg;
@@ -84,6 +88,26 @@ TEST(RnnLmGrad, DropoutMaskActuallyDropsUnits) {
   cfg.hidden_size = 16;
   cfg.num_layers = 2;
   cfg.dropout = 0.5;
+  models::RnnLm<double> m(cfg);
+  Rng rng(1);
+  models::init_params(cfg, m.table(), models::InitScheme{}, rng, m.params());
+  std::vector<int32_t> ids = {1, 2, 3, 4};
+  m.forward(ids.data(), nullptr, 1, 4, nullptr, {false, false});
+  std::vector<double> plain(m.logits(), m.logits() + 4 * 5);
+  Rng drng(5);
+  m.forward(ids.data(), nullptr, 1, 4, nullptr, {true, false}, &drng);
+  double diff = 0;
+  for (int i = 0; i < 20; ++i) diff += std::abs(plain[i] - m.logits()[i]);
+  EXPECT_GT(diff, 1e-3);
+}
+
+TEST(RnnLmGrad, EmbedDropoutAloneChangesTheOutput) {
+  ModelConfig cfg;
+  cfg.vocab_size = 5;
+  cfg.embed_size = 8;
+  cfg.hidden_size = 6;
+  cfg.num_layers = 1;
+  cfg.embed_dropout = 0.5;
   models::RnnLm<double> m(cfg);
   Rng rng(1);
   models::init_params(cfg, m.table(), models::InitScheme{}, rng, m.params());

@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "rnngen/error.h"
+#include "temp_dir.h"
 #include "text/test_files.h"
 #include "text/word_tokenizer.h"
 
@@ -259,6 +260,67 @@ TEST(WordTokenizerPtb, WholePtbTrainingSetHasTenThousandWords) {
   auto tok = WordTokenizer::fit({*text}, ptb());
   EXPECT_EQ(tok->vocab_size(), 10000);
   EXPECT_EQ(tok->encode(*text, "ptb.train.txt").size(), 929589u);
+}
+
+}  // namespace
+}  // namespace rnngen::text
+
+// What eval needs from word tokenizers: where the first token ends in the original text
+// (decoding is lossy), and primes that continue rather than end a line.
+namespace rnngen::text {
+namespace {
+
+TEST(WordSpans, WordsKnowWhereTheyEndInTheSource) {
+  KerasSplitOptions o{true, std::string(kKerasFilters), " "};
+  const std::string text = "  \"Héllo,\" World";
+  const auto words = keras_words(text, o, "");
+  ASSERT_EQ(words.size(), 2u);
+  EXPECT_EQ(text.substr(words[0].offset, words[0].end - words[0].offset), "Héllo");
+  EXPECT_EQ(text.substr(words[1].offset, words[1].end - words[1].offset), "World");
+  const auto ptb_ws = ptb_words(" a bb\n", "<eos>", "");
+  ASSERT_EQ(ptb_ws.size(), 3u);
+  EXPECT_EQ(ptb_ws[1].offset, 3u);
+  EXPECT_EQ(ptb_ws[1].end, 5u);
+  EXPECT_EQ(ptb_ws[2].end, 6u);  // "<eos>" stands for the newline
+}
+
+TEST(WordSpans, FirstTokenCharsCountTheOriginalText) {
+  const std::string train = "The cat sat.\nthe dog\n";
+  auto k = WordTokenizer::fit({train}, WordTokenizerOptions{});
+  const std::string text = "  \"THE\" cat";  // 2 spaces, quote, THE: 6 code points
+  EXPECT_EQ(k->first_token_chars(text, k->encode(text, ""), ""), 6u);
+  WordTokenizerOptions po;
+  po.style = WordStyle::ptb;
+  auto p = WordTokenizer::fit({train}, po);
+  const std::string t2 = " the cat\n";
+  EXPECT_EQ(p->first_token_chars(t2, p->encode(t2, ""), ""), 4u);
+  // An empty first line: the first token is the "<eos>" of that line, one newline.
+  EXPECT_EQ(p->first_token_chars("\nthe", p->encode("\nthe", ""), ""), 1u);
+}
+
+TEST(WordSpans, DroppedWordsAreSkippedWhenFindingTheFirstToken) {
+  WordTokenizerOptions o;
+  o.num_words = 2;  // only id 1 ("a") is kept; "b" is known but dropped, as in Keras
+  auto k = WordTokenizer::fit({"a a b"}, o);
+  const std::string text = "b a";
+  EXPECT_EQ(k->encode(text, ""), (Ids{1}));
+  EXPECT_EQ(k->first_token_chars(text, k->encode(text, ""), ""), 3u);
+}
+
+TEST(WordPrime, PtbPrimeIsContinuedNotEnded) {
+  WordTokenizerOptions po;
+  po.style = WordStyle::ptb;
+  auto p = WordTokenizer::fit({"the meaning of life is\n"}, po);
+  const int32_t eos = p->find("<eos>");
+  EXPECT_EQ(p->line_start_token(), eos);
+  EXPECT_EQ(p->encode("the meaning", "").back(), eos);   // a file's last line ends a sentence
+  EXPECT_NE(p->encode_prefix("the meaning", "").back(), eos);
+  EXPECT_EQ(p->encode_prefix("the meaning\n", "").back(), eos);
+  auto k = WordTokenizer::fit({"a b"}, WordTokenizerOptions{});
+  EXPECT_EQ(k->line_start_token(), -1);
+  const std::string msg = testing::error_of<InputError>([&] { p->encode_prefix("the zebra", "--prime"); });
+  EXPECT_NE(msg.find("--prime:1:5"), std::string::npos) << msg;
+  EXPECT_NE(msg.find("\"zebra\""), std::string::npos) << msg;
 }
 
 }  // namespace

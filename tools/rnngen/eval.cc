@@ -30,34 +30,33 @@ void add_eval(CLI::App& app, Runner& run) {
       if (o->threads > 0) ops::set_num_threads(o->threads);
       models::LoadedModel m = models::load_model_dir(o->dir);
       const std::string text = text::read_text_file(o->file);
-      const auto ids = m.tokenizer->encode(text, o->file);
-      // nll averages over the N - 1 predicted tokens; with one token there is nothing to score.
-      if (ids.size() < 2)
-        throw InputError(o->file + ": " + std::to_string(ids.size()) +
-                         " token; eval needs at least 2 (the first is only context)");
       const auto t0 = std::chrono::steady_clock::now();
-      const train::StreamScore s = train::score_stream(*m.net, ids);
+      const train::TextScore s = train::score_text(*m.net, *m.tokenizer, text, o->file);
       const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-      const double nll = s.nll();
-      // Bits per character of the original text, so models with different tokenizers compare
-      // on one text: every code point after the first token is predicted.
-      const size_t chars = text::decode_utf8(text, o->file).size();
-      const size_t first = ids.empty() ? 0 : text::decode_utf8(m.tokenizer->token(ids[0]), o->file).size();
-      const double predicted_chars = chars > first ? static_cast<double>(chars - first) : 0.0;
+      // nll averages over the N - 1 predicted tokens; with one token there is nothing to score.
+      if (s.stream.tokens < 2)
+        throw InputError(o->file + ": " + std::to_string(s.stream.tokens) +
+                         " token; eval needs at least 2 (the first is only context)");
+      const double nll = s.stream.nll();
       nlohmann::ordered_json j;
-      j["tokens"] = s.tokens;
+      j["tokens"] = s.stream.tokens;
       j["nll"] = nll;
       j["perplexity"] = std::exp(nll);
       j["bits_per_token"] = nll / std::log(2.0);
-      j["bits_per_char"] = predicted_chars > 0 ? s.nll_sum / std::log(2.0) / predicted_chars : 0.0;
+      // Per word as the PTB literature counts it: every word token predicted, "<eos>" included
+      // (ptb style); keras-style text has no end-of-line token, so its figure counts words only.
+      if (s.word_level) j["word_perplexity"] = std::exp(nll);
+      j["bits_per_char"] = s.bits_per_char();
+      j["characters"] = s.characters;
+      j["predicted_characters"] = s.predicted_characters;
       j["seconds"] = secs;
-      j["tokens_per_s"] = secs > 0 ? static_cast<double>(s.predicted) / secs : 0.0;
+      j["tokens_per_s"] = secs > 0 ? static_cast<double>(s.stream.predicted) / secs : 0.0;
       if (o->json) {
         std::printf("%s\n", j.dump().c_str());
       } else {
         std::printf("%s: %lld tokens, nll %.4f nats/token, perplexity %.3f, %.4f bits/token, %.4f bits/char (%.0f tokens/s)\n",
-                    o->file.c_str(), static_cast<long long>(s.tokens), nll, std::exp(nll),
-                    nll / std::log(2.0), j["bits_per_char"].get<double>(), j["tokens_per_s"].get<double>());
+                    o->file.c_str(), static_cast<long long>(s.stream.tokens), nll, std::exp(nll),
+                    nll / std::log(2.0), s.bits_per_char(), j["tokens_per_s"].get<double>());
       }
       return 0;
     };

@@ -61,14 +61,17 @@ void add_sample(CLI::App& app, Runner& run) {
       }
       const std::string prime = text::nfc(o->prime);
       text::validate_utf8(prime, "--prime");
-      const std::vector<int32_t> prime_ids = m.tokenizer->encode(prime, "--prime");
-      const int32_t newline = m.tokenizer->find("\n");
+      // A word of the prime outside the vocabulary (no oov_token) is an InputError naming it.
+      const std::vector<int32_t> prime_ids = m.tokenizer->encode_prefix(prime, "--prime");
+      const int32_t line_start = m.tokenizer->line_start_token();
       const uint64_t seed = o->seed ? *o->seed : std::random_device{}();
       Rng rng(seed);
       for (int s = 0; s < o->num_samples; ++s) {
         if (s) std::fputs("\n\n", stdout);
         std::fputs(prime.c_str(), stdout);
-        const int32_t start = newline >= 0 ? newline : static_cast<int32_t>(rng.below(m.config().vocab_size));
+        // Without a prime: as at a line start where the tokenizer has such a token, else a
+        // random first token (the book's "start word", drawn).
+        const int32_t start = line_start >= 0 ? line_start : static_cast<int32_t>(rng.below(m.config().vocab_size));
         sample::generate(*m.net, *m.tokenizer, prime_ids, start, g, rng, [](std::string_view piece) {
           std::fwrite(piece.data(), 1, piece.size(), stdout);
           std::fflush(stdout);

@@ -29,6 +29,9 @@ void add_train(CLI::App& app, Runner& run) {
   sub->add_option("--hidden-size", o->hidden_size, "units per recurrent layer")->capture_default_str()->group(net);
   sub->add_option("--num-layers", o->num_layers, "stacked recurrent layers")->capture_default_str()->group(net);
   sub->add_option("--dropout", o->dropout, "dropout between layers and before the decoder")->capture_default_str()->group(net);
+  sub->add_option("--embed-dropout", o->embed_dropout,
+                  "also drop the embedding output (Zaremba et al. 2014; PyTorch word_language_model)")
+      ->capture_default_str()->group(net);
   sub->add_flag("--tie-weights", o->tie_weights, "decoder shares the embedding matrix (embed = hidden)")->group(net);
   sub->add_option("--init", o->init, "pytorch | keras | uniform:A")->capture_default_str()->group(net);
 

@@ -1,0 +1,72 @@
+#!/usr/bin/env bash
+# Zaremba, Sutskever & Vinyals 2014, "Recurrent Neural Network Regularization", the "small"
+# non-regularised PTB model, trained by rnngen and by PyTorch's word_language_model recipe
+# (bench/torch_word_lm.py) in the same run, one after the other, each with 2 threads; prints
+# the wall time and the test perplexity of each. Paper: 114.5 test perplexity (small).
+# Target for rnngen: test perplexity <= 115 in at most half of PyTorch's wall time.
+#
+#   2 x LSTM 200, embedding 200, no dropout       --num-layers 2 --hidden-size 200 --embed-size 200
+#   every parameter uniform in [-0.1, 0.1]        --init uniform:0.1
+#   SGD, lr 1 on the loss summed over 20 steps    --optimizer sgd --lr 20 (our loss is the mean
+#     (mean over the batch), clip norm 5             over tokens, 20x smaller), --clip 0.25 (= 5/20)
+#   batch 20, unrolled 20 steps, state carried    --batch-size 20 --seq-len 20 (stream mode)
+#   13 epochs, lr x 0.5 each epoch after the 4th  --epochs 13 --lr-schedule step --lr-decay 0.5
+#                                                   --lr-decay-after 4
+#
+#   bench/zaremba_small.sh                    the full benchmark (two trainings of 13 epochs
+#                                             over 929,589 tokens: over an hour each here)
+#   EPOCHS=1 TRAIN_LINES=2000 EVAL_LINES=200 bench/zaremba_small.sh    a smoke test
+# Environment: RNNGEN (default build/rnngen), DATA (default ../shared/data), PYTHON (default
+# /usr/bin/python3, which has PyTorch), EPOCHS, TRAIN_LINES / EVAL_LINES (0 = whole files).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+rnngen=${RNNGEN:-build/rnngen}
+python=${PYTHON:-/usr/bin/python3}
+ptb=${DATA:-../shared/data}/ptb
+epochs=${EPOCHS:-13}
+train_lines=${TRAIN_LINES:-0}
+eval_lines=${EVAL_LINES:-0}
+layers=${LAYERS:-2} hidden=${HIDDEN:-200} dropout=${DROPOUT:-0} init=${INIT:-0.1}
+decay=${DECAY:-0.5} decay_after=${DECAY_AFTER:-4} clip=${CLIP:-0.25} bptt=${BPTT:-20}
+out=${OUT:-out/zaremba_small}
+export OMP_WAIT_POLICY=PASSIVE  # idle threads sleep instead of spinning (both sides)
+mkdir -p "$out"
+
+# The same (possibly sliced) files for both sides.
+slice() { if (($2 > 0)); then head -n "$2" "$1"; else cat "$1"; fi; }
+slice "$ptb/ptb.train.txt" "$train_lines" > "$out/train.txt"
+slice "$ptb/ptb.valid.txt" "$eval_lines" > "$out/valid.txt"
+slice "$ptb/ptb.test.txt" "$eval_lines" > "$out/test.txt"
+
+echo "== rnngen ($epochs epochs, $(wc -l < "$out/train.txt") training lines)"
+rm -rf "$out/rnngen"
+t0=$(date +%s.%N)
+# --oov-token <unk>: on a slice, valid/test words unseen in training read as <unk> (the
+# whole PTB training text has every word, so there it changes nothing); PyTorch side the same.
+"$rnngen" train "$out/train.txt" --val "$out/valid.txt" --out "$out/rnngen" \
+  --tokenizer word --word-style ptb --oov-token '<unk>' \
+  --cell lstm --embed-size "$hidden" --hidden-size "$hidden" --num-layers "$layers" \
+  --dropout "$dropout" --embed-dropout "$dropout" --init "uniform:$init" \
+  --optimizer sgd --lr 20 --clip "$clip" --batch-size 20 --seq-len "$bptt" --epochs "$epochs" \
+  --lr-schedule step --lr-decay "$decay" --lr-decay-after "$decay_after" \
+  --seed 1 --threads 2 -q
+t1=$(date +%s.%N)
+"$rnngen" eval "$out/rnngen" "$out/test.txt" --json --threads 2 > "$out/rnngen_test.json"
+t2=$(date +%s.%N)
+rn_train=$(echo "$t1 - $t0" | bc) rn_eval=$(echo "$t2 - $t1" | bc)
+rn_ppl=$(grep -o '"perplexity":[0-9.e+]*' "$out/rnngen_test.json" | cut -d: -f2)
+
+echo "== pytorch"
+t0=$(date +%s.%N)
+"$python" bench/torch_word_lm.py --train "$out/train.txt" --valid "$out/valid.txt" --test "$out/test.txt" \
+  --emsize "$hidden" --nhid "$hidden" --nlayers "$layers" --dropout "$dropout" --init "$init" \
+  --lr 20 --decay "$decay" --decay-after "$decay_after" --clip "$clip" --epochs "$epochs" \
+  --batch-size 20 --bptt "$bptt" --threads 2 | tee "$out/pytorch.jsonl"
+t1=$(date +%s.%N)
+pt_wall=$(echo "$t1 - $t0" | bc)
+pt_ppl=$(tail -n 1 "$out/pytorch.jsonl" | grep -o '"test_perplexity": [0-9.e+]*' | cut -d' ' -f2)
+
+printf '%-8s %12s %12s %16s\n' side "train wall s" "total wall s" "test perplexity"
+printf '%-8s %12.1f %12.1f %16.2f\n' rnngen "$rn_train" "$(echo "$rn_train + $rn_eval" | bc)" "$rn_ppl"
+printf '%-8s %12s %12.1f %16.2f\n' pytorch "-" "$pt_wall" "$pt_ppl"
+echo "(pytorch's total includes its own test evaluation; see $out/pytorch.jsonl for its train_s)"
