@@ -275,7 +275,10 @@ void Trainer::save_checkpoint(const fs::path& dir) {
              {"dealt_epoch", dealt_epoch_},
              {"schedule", {{"has_best", s.has_best}, {"best", s.best}, {"bad_evals", s.bad_evals}, {"reductions", s.reductions}}},
              {"elapsed_s", elapsed_before_ + seconds_since(start_)},
-             {"log_bytes", fs::exists(log_path, ec) ? static_cast<int64_t>(fs::file_size(log_path, ec)) : 0}};
+             {"log_bytes", fs::exists(log_path, ec) ? static_cast<int64_t>(fs::file_size(log_path, ec)) : 0},
+             // What shapes the windows: the data position above means nothing under others.
+             {"data", {{"--sequences", o_.sequences}, {"--seq-len", o_.seq_len}, {"--batch-size", o_.batch_size},
+                       {"windows_per_epoch", lines_mode_ ? lines_->windows() : stream_->windows()}}}};
   write_checkpoint(dir.string(), ck);
 }
 
@@ -291,6 +294,18 @@ void Trainer::restore_checkpoint() {
   for (const auto& p : net_->table().entries()) {
     const auto& v = need("param/" + p.name, p.size);
     std::copy(v.begin(), v.end(), net_->params() + p.offset);
+  }
+  if (const auto d = ck.meta.find("data"); d != ck.meta.end() && d->is_object()) {
+    const nlohmann::json now = {{"--sequences", o_.sequences}, {"--seq-len", o_.seq_len}, {"--batch-size", o_.batch_size}};
+    for (const auto& [flag, value] : now.items())
+      if (d->contains(flag) && (*d)[flag] != value)
+        throw InputError(path + ": was trained with " + flag + " " + (*d)[flag].dump() + ", not " + value.dump() +
+                         " (resume with the same data flags)");
+    const int windows = lines_mode_ ? lines_->windows() : stream_->windows();
+    if (d->value("windows_per_epoch", windows) != windows)
+      throw InputError(path + ": the training data differs from the run being resumed (" +
+                       std::to_string(d->value("windows_per_epoch", 0)) + " steps per epoch then, " +
+                       std::to_string(windows) + " now)");
   }
   if (ck.meta.value("optimizer", std::string()) != opt_->name())
     throw InputError(path + ": was trained with --optimizer " + ck.meta.value("optimizer", std::string("?")) +

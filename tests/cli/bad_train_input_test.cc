@@ -109,3 +109,19 @@ TEST_F(BadTrainInput, ValidationFileWithUnseenCharacter) {
 
 }  // namespace
 }  // namespace rnngen::testing
+
+namespace rnngen::testing {
+namespace {
+
+// The checkpoint's data position is a window number: under another --seq-len, --batch-size,
+// --sequences or other data it would point somewhere else, and the run would silently differ.
+TEST_F(BadTrainInput, ResumeWithOtherDataFlagsOrData) {
+  ASSERT_EQ(run_cli(tiny_train_args(data_, out()) + std::vector<std::string>{"--max-steps", "3"}).exit_code, 0);
+  expect_rejected(data_, {"--resume", "--seq-len", "9"}, {"state.safetensors", "--seq-len 8", "not 9"});
+  expect_rejected(data_, {"--resume", "--batch-size", "3"}, {"--batch-size 2", "not 3"});
+  expect_rejected(data_, {"--resume", "--sequences", "lines"}, {"--sequences \"stream\"", "not \"lines\""});
+  expect_rejected(tmp_.write("more.txt", tiny_corpus() + tiny_corpus()), {"--resume"}, {"training data differs"});
+}
+
+}  // namespace
+}  // namespace rnngen::testing

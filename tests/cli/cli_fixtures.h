@@ -22,7 +22,8 @@ inline std::string tiny_corpus(int lines = 80) {
   for (int l = 0; l < lines; ++l) {
     for (int w = 0; w < 6; ++w) {
       x = x * 1664525u + 1013904223u;
-      text += (w ? " " : "") + std::string(words[(x >> 16) % 10]);
+      if (w) text += ' ';
+      text += words[(x >> 16) % 10];
     }
     text += '\n';
   }
@@ -68,7 +69,7 @@ inline std::vector<std::string> tree(const std::filesystem::path& dir) {
   std::vector<std::string> out;
   for (const auto& e : std::filesystem::recursive_directory_iterator(dir)) {
     std::string line = std::filesystem::relative(e.path(), dir).string();
-    if (e.is_regular_file()) line += " " + std::to_string(e.file_size());
+    if (e.is_regular_file()) line.append(" ").append(std::to_string(e.file_size()));
     out.push_back(line);
   }
   std::sort(out.begin(), out.end());

@@ -43,12 +43,6 @@ class CliProcess {
     pid_ = -1;
     return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
   }
-  // True once the process has ended (then wait() returns at once).
-  bool exited() {
-    int status = 0;
-    const pid_t r = ::waitpid(pid_, &status, WNOHANG | WNOWAIT);
-    return r == pid_;
-  }
 
   static std::vector<std::string> with_cli(const std::vector<std::string>& args) {
     std::vector<std::string> full{cli_path()};
