@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "models/lm_step.h"
 #include "models/rnnlm.h"
 
 namespace rnngen::train {
@@ -20,5 +21,10 @@ struct StreamScore {
 // result as one pass over the whole text (a window boundary changes nothing but memory use).
 StreamScore score_stream(models::RnnLm<float>& model, const std::vector<int32_t>& ids,
                          int chunk = 256);
+
+// The same score computed token by token through models::LmStepper (the generation path),
+// with its weights in `fmt`: how much bf16 generation weights change the held-out loss.
+StreamScore score_stream_steps(const models::RnnLm<float>& model, const std::vector<int32_t>& ids,
+                               models::WeightFormat fmt);
 
 }  // namespace rnngen::train

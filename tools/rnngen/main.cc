@@ -16,6 +16,7 @@ int main(int argc, char** argv) {
   rnngen::cli::add_sample(app, run);
   rnngen::cli::add_eval(app, run);
   rnngen::cli::add_summary(app, run);
+  rnngen::cli::add_bench(app, run);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
