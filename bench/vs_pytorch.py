@@ -1,8 +1,8 @@
 #!/usr/bin/python3
 """rnngen against Debian's PyTorch on the same CPU, in the same run.
 
-For every config and thread count, runs rnngen's training step (bench/train_step_bench, later
-`rnngen bench`) and the same training step in PyTorch, each in its own process, alternating
+For every config and thread count, runs rnngen's training step (`rnngen bench --json`) and the
+same training step in PyTorch, each in its own process, alternating
 between the two for --repeats rounds. Each process reports tokens/s (median over its own
 repeats) and its peak RSS; the table shows the median over rounds, the min..max spread, the
 ratio rnngen/PyTorch of the medians and the peak RSS of each. "ratio per CPU-s" compares
@@ -17,8 +17,14 @@ Environment: OMP_WAIT_POLICY=PASSIVE for both sides at 2 threads; OPENBLAS_CORET
 OPENBLAS_L2_SIZE are removed from both sides' environment unless --keep-openblas-env (so
 OpenBLAS picks its own kernels, AVX-512 where the CPU has it). The table says which.
 
-  bench/vs_pytorch.py [--build build] [--configs char128,lstm512] [--threads 1,2]
-                      [--repeats 3] [--quick] [--json out.json]
+Generation rows (GEN_CONFIGS): LSTM H512 L2 (embedding 512, so one token reads the 16.8 MB of
+recurrent weights the issue counts, plus the decoder) stepped one token at a time, feeding back
+the argmax, at batch 1 and 64; PyTorch steps nn.LSTM the same way under torch.no_grad(). rnngen
+also reports the read bandwidth over a buffer of its per-token weight bytes and the floor
+(bytes / bandwidth); the bf16 row uses bf16 generation weights.
+
+  bench/vs_pytorch.py [--build build] [--configs char-lstm-h128,...] [--gen-configs gen-lstm-h512]
+                      [--threads 1,2] [--repeats 3] [--json out.json]
 """
 import argparse
 import json
@@ -38,6 +44,11 @@ CONFIGS = {
     "char-gru-h512": ("gru", 65, 64, 512, 2, 32, 100, 0.0, False),
     "char-rnn-h512": ("rnn", 65, 64, 512, 2, 32, 100, 0.0, False),
     "ptb-medium": ("lstm", 10000, 650, 650, 2, 20, 35, 0.5, True),
+}
+GEN_CONFIGS = {
+    # name: (cell, vocab, embed, hidden, layers, batch)
+    "gen-lstm-h512-b1": ("lstm", 65, 512, 512, 2, 1),
+    "gen-lstm-h512-b64": ("lstm", 65, 512, 512, 2, 64),
 }
 TORCH_PY = "/usr/bin/python3"
 
@@ -111,6 +122,40 @@ def torch_worker(a):
                       "cpu_tokens_per_s": statistics.median(cpu_tps), "peak_rss_mb": rss, "loss": loss, "torch": torch.__version__}))
 
 
+def torch_gen_worker(a):
+    import torch
+    torch.set_num_threads(a.threads)
+    torch.manual_seed(a.seed)
+    cell, V, E, H, L, B = GEN_CONFIGS[a.config]
+    emb = torch.nn.Embedding(V, E)
+    rnn = torch.nn.LSTM(E, H, L, batch_first=True)
+    dec = torch.nn.Linear(H, V)
+    for m in (emb, rnn, dec):
+        m.eval()
+    toks = a.steps
+
+    def gen(n, cur, state):
+        for _ in range(n):
+            y, state = rnn(emb(cur), state)
+            cur = dec(y).argmax(-1)
+        return cur, state
+
+    with torch.no_grad():
+        cur = torch.randint(0, V, (B, 1))
+        cur, state = gen(max(1, toks // 10), cur, None)
+        tps, cpu_tps = [], []
+        for _ in range(a.reps):
+            t0, c0 = time.perf_counter(), time.process_time()
+            cur, state = gen(toks, cur, state)
+            tps.append(toks * B / (time.perf_counter() - t0))
+            cpu_tps.append(toks * B / (time.process_time() - c0))
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+    print(json.dumps({"impl": "pytorch", "tokens_per_s": statistics.median(tps),
+                      "tokens_per_s_min": min(tps), "tokens_per_s_max": max(tps),
+                      "cpu_tokens_per_s": statistics.median(cpu_tps), "peak_rss_mb": rss,
+                      "torch": torch.__version__}))
+
+
 def child_env(threads, keep_openblas):
     env = dict(os.environ)
     if not keep_openblas:
@@ -133,40 +178,43 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--build", default="build")
     ap.add_argument("--configs", default=",".join(CONFIGS))
+    ap.add_argument("--gen-configs", default=",".join(GEN_CONFIGS), help="'' for none")
     ap.add_argument("--threads", default="1,2")
     ap.add_argument("--repeats", type=int, default=3, help="alternating rounds per cell")
     ap.add_argument("--steps", type=int, default=0, help="steps per timed repeat (0: auto)")
     ap.add_argument("--keep-openblas-env", action="store_true")
-    ap.add_argument("--rnngen-bin", default=None, help="override the rnngen driver binary")
+    ap.add_argument("--rnngen-bin", default=None, help="the rnngen binary (default BUILD/rnngen)")
     ap.add_argument("--json", default=None, help="also write the raw results here")
     # worker mode
     ap.add_argument("--torch-worker", action="store_true", help=argparse.SUPPRESS)
+    ap.add_argument("--torch-gen-worker", action="store_true", help=argparse.SUPPRESS)
     ap.add_argument("--config", help=argparse.SUPPRESS)
     ap.add_argument("--reps", type=int, default=3, help=argparse.SUPPRESS)
     ap.add_argument("--warmup", type=int, default=2, help=argparse.SUPPRESS)
     ap.add_argument("--seed", type=int, default=1, help=argparse.SUPPRESS)
     a = ap.parse_args()
-    if a.torch_worker:
+    if a.torch_worker or a.torch_gen_worker:
         a.threads = int(a.threads)
-        torch_worker(a)
+        (torch_worker if a.torch_worker else torch_gen_worker)(a)
         return
 
     ensure_torch()
-    rn_bin = a.rnngen_bin or os.path.join(a.build, "train_step_bench")
+    rn_bin = a.rnngen_bin or os.path.join(a.build, "rnngen")
     if not os.path.exists(rn_bin):
-        sys.exit(f"vs_pytorch: {rn_bin} not found (build with -DRNNGEN_BENCH=ON)")
+        sys.exit(f"vs_pytorch: {rn_bin} not found (build first)")
     threads = [int(t) for t in a.threads.split(",")]
     openblas_note = ("OPENBLAS_CORETYPE/OPENBLAS_L2_SIZE kept as set" if a.keep_openblas_env
                      else "OPENBLAS_CORETYPE/OPENBLAS_L2_SIZE unset")
     rows, raw = [], []
-    for name in a.configs.split(","):
+    for name in filter(None, a.configs.split(",")):
         cell, V, E, H, L, B, T, p, carry = CONFIGS[name]
         steps = a.steps or max(1, int(40000 / (B * T * max(1, H / 128) ** 1.5 * L)))
         for th in threads:
             env = child_env(th, a.keep_openblas_env)
-            rn_cmd = [rn_bin, "--cell", cell, "--vocab", str(V), "--embed", str(E), "--hidden",
-                      str(H), "--layers", str(L), "--batch", str(B), "--seq", str(T), "--dropout",
-                      str(p), "--threads", str(th), "--steps", str(steps), "--repeats", "3",
+            rn_cmd = [rn_bin, "bench", "--json", "--mode", "train", "--cell", cell, "--vocab", str(V),
+                      "--embed-size", str(E), "--hidden-size", str(H), "--num-layers", str(L),
+                      "--batch-size", str(B), "--seq-len", str(T), "--dropout", str(p),
+                      "--threads", str(th), "--steps", str(steps), "--repeats", "3",
                       "--warmup", "2"] + (["--carry"] if carry else [])
             pt_cmd = [TORCH_PY, os.path.abspath(__file__), "--torch-worker", "--config", name,
                       "--threads", str(th), "--steps", str(steps), "--reps", "3", "--warmup", "2"]
@@ -196,6 +244,62 @@ def main():
                   f"(per CPU-second: {r['rnngen_cpu_tps']:.0f} vs {r['torch_cpu_tps']:.0f}, "
                   f"ratio {r['cpu_ratio']:.2f})", file=sys.stderr)
 
+    gen_rows = []
+    for name in filter(None, a.gen_configs.split(",")):
+        cell, V, E, H, L, B = GEN_CONFIGS[name]
+        toks = max(10, 400 // max(1, B // 8))
+        for th in threads:
+            env = child_env(th, a.keep_openblas_env)
+            for weights in ("fp32", "bf16"):
+                # rnngen's batch-1 figures come from its own batch-1 run (gen-batch 1 disables the
+                # second measurement); batch > 1 uses the gen-batch measurement.
+                rn_cmd = [rn_bin, "bench", "--json", "--mode", "generate", "--cell", cell,
+                          "--vocab", str(V), "--embed-size", str(E), "--hidden-size", str(H),
+                          "--num-layers", str(L), "--threads", str(th), "--repeats", "3",
+                          "--gen-batch", str(B), "--gen-tokens", str(toks if B == 1 else toks * 4),
+                          "--weights", weights]
+                pt_cmd = [TORCH_PY, os.path.abspath(__file__), "--torch-gen-worker", "--config", name,
+                          "--threads", str(th), "--steps", str(toks), "--reps", "3"]
+                rn, pt = [], []
+                for _ in range(a.repeats):
+                    rn.append(run_json(rn_cmd, env))
+                    if weights == "fp32":
+                        pt.append(run_json(pt_cmd, env))
+                if weights == "fp32":
+                    pt_keep = pt
+                pt = pt_keep
+                med = lambda xs, f: statistics.median(f(x) for x in xs)
+                if B == 1:
+                    rn_tps = lambda x: x["gen1_tokens_per_s"]
+                    rn_cpu = lambda x: x["gen1_cpu_tokens_per_s"]["median"]
+                else:
+                    rn_tps = lambda x: x["genb_tokens_per_s"]["median"]
+                    rn_cpu = lambda x: x["genb_cpu_tokens_per_s"]["median"]
+                r = {"config": name, "threads": th, "weights": weights, "batch": B,
+                     "rnngen_tps": med(rn, rn_tps), "rnngen_min": min(map(rn_tps, rn)),
+                     "rnngen_max": max(map(rn_tps, rn)),
+                     "torch_tps": med(pt, lambda x: x["tokens_per_s"]),
+                     "torch_min": min(x["tokens_per_s"] for x in pt),
+                     "torch_max": max(x["tokens_per_s"] for x in pt),
+                     "rnngen_cpu_tps": med(rn, rn_cpu),
+                     "torch_cpu_tps": med(pt, lambda x: x["cpu_tokens_per_s"]),
+                     "rnngen_rss_mb": max(x["peak_rss_mb"] for x in rn),
+                     "torch_rss_mb": max(x["peak_rss_mb"] for x in pt),
+                     "ms_per_token": med(rn, lambda x: x["gen1_cpu_ms_per_token"]),
+                     "floor_ms": med(rn, lambda x: x["floor_ms_per_token"]),
+                     "weight_mb": rn[0]["weight_bytes_per_token"] / 1e6,
+                     "bandwidth_gbs": med(rn, lambda x: x["read_bandwidth_gbs"]["median"]),
+                     "torch_version": pt[0].get("torch")}
+                r["ratio"] = r["rnngen_tps"] / r["torch_tps"]
+                r["cpu_ratio"] = r["rnngen_cpu_tps"] / r["torch_cpu_tps"]
+                gen_rows.append(r)
+                raw.append({"summary": r, "rnngen": rn, "pytorch": pt})
+                print(f"{name:18s} {th}t {weights}  rnngen {r['rnngen_tps']:9.0f} tok/s  "
+                      f"torch {r['torch_tps']:9.0f} tok/s  ratio {r['ratio']:.2f}  "
+                      f"(per CPU-s ratio {r['cpu_ratio']:.2f}); batch-1 {r['ms_per_token']:.3f} ms/token, "
+                      f"floor {r['floor_ms']:.3f} ms ({r['weight_mb']:.1f} MB at {r['bandwidth_gbs']:.1f} GB/s)",
+                      file=sys.stderr)
+
     print(f"\nrnngen vs PyTorch {rows[0]['torch_version'] if rows else ''} "
           f"(training tokens/s, median of {a.repeats} alternating runs, min..max; {openblas_note};"
           f" OMP_WAIT_POLICY=PASSIVE at >1 thread)\n")
@@ -206,6 +310,19 @@ def main():
               f" | {r['torch_tps']:.0f} ({r['torch_min']:.0f}..{r['torch_max']:.0f}) | {r['ratio']:.2f}"
               f" | {r['cpu_ratio']:.2f}"
               f" | {r['rnngen_rss_mb']:.0f} | {r['torch_rss_mb']:.0f} |")
+    if gen_rows:
+        print("\nGeneration, one token at a time, argmax fed back (tokens/s = batch x steps/s; "
+              "floor = weight bytes per token / read bandwidth per CPU-second over a buffer that size)\n")
+        print("| config | threads | weights | rnngen tok/s | PyTorch tok/s (fp32) | ratio | ratio per CPU-s "
+              "| rnngen CPU-ms/token at batch 1 | floor ms (MB @ GB/s) | x floor | rnngen RSS MB | PyTorch RSS MB |")
+        print("|---|---|---|---|---|---|---|---|---|---|---|---|")
+        for r in gen_rows:
+            print(f"| {r['config']} | {r['threads']} | {r['weights']} "
+                  f"| {r['rnngen_tps']:.0f} ({r['rnngen_min']:.0f}..{r['rnngen_max']:.0f}) "
+                  f"| {r['torch_tps']:.0f} ({r['torch_min']:.0f}..{r['torch_max']:.0f}) "
+                  f"| {r['ratio']:.2f} | {r['cpu_ratio']:.2f} | {r['ms_per_token']:.3f} "
+                  f"| {r['floor_ms']:.3f} ({r['weight_mb']:.1f} @ {r['bandwidth_gbs']:.1f}) "
+                  f"| {r['ms_per_token'] / r['floor_ms']:.2f} | {r['rnngen_rss_mb']:.0f} | {r['torch_rss_mb']:.0f} |")
     if a.json:
         with open(a.json, "w") as f:
             json.dump(raw, f, indent=1)

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "models/lm_step.h"
+
 namespace rnngen::sample {
 
 std::string generate(models::RnnLm<float>& net, const text::Tokenizer& tok,
@@ -22,6 +24,9 @@ std::string generate(models::RnnLm<float>& net, const text::Tokenizer& tok,
     std::swap(state, next);
   }
   int32_t current = input.back();
+  // Token by token: the stepper keeps the state in place and reads each weight once per token.
+  models::LmStepper stepper(net, opts.weights);
+  stepper.set_state(state, 1);
   auto decoder = tok.stream_decoder();
   // The prime is already printed; passing it through the decoder gives what follows the right
   // context (a word tokenizer's separating space, a jamo syllable still being built).
@@ -33,10 +38,7 @@ std::string generate(models::RnnLm<float>& net, const text::Tokenizer& tok,
     sink(piece);
   };
   for (int i = 0; i < opts.length; ++i) {
-    net.forward(&current, nullptr, 1, 1, &state, fwd);
-    net.final_state(next);
-    std::swap(state, next);
-    current = sampler.sample(net.logits(), V, rng);
+    current = sampler.sample(stepper.step(&current), V, rng);
     const std::string piece = decoder->push(current);
     emit(piece);
     // Only the tail can hold a new occurrence of the stop string.

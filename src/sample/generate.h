@@ -7,6 +7,7 @@
 #include <string_view>
 #include <vector>
 
+#include "models/lm_step.h"
 #include "models/rnnlm.h"
 #include "sample/sampler.h"
 #include "text/tokenizer.h"
@@ -18,6 +19,8 @@ struct GenerateOptions {
   SampleOptions sampling;
   std::string stop;          // stop once the generated text contains this (--stop); kept in output
   uint64_t seed = 0;
+  // Weights of the token-by-token steps: fp32, or bf16 (half the bytes per token).
+  models::WeightFormat weights = models::WeightFormat::kF32;
 };
 
 // Returns the generated text (without the prime). The sink receives it piece by piece.

@@ -32,14 +32,34 @@ double TextScore::bits_per_char() const {
 }
 
 TextScore score_text(models::RnnLm<float>& model, const text::Tokenizer& tok, std::string_view text,
-                     const std::string& source) {
+                     const std::string& source, std::optional<models::WeightFormat> steps_weights) {
   TextScore r;
   const std::vector<int32_t> ids = tok.encode(text, source);
-  r.stream = score_stream(model, ids);
+  r.stream = steps_weights ? score_stream_steps(model, ids, *steps_weights) : score_stream(model, ids);
   r.characters = static_cast<int64_t>(text::decode_utf8(text, source).size());
   r.predicted_characters = r.characters - static_cast<int64_t>(tok.first_token_chars(text, ids, source));
   r.word_level = tok.type() == "word";
   return r;
+}
+
+StreamScore score_stream_steps(const models::RnnLm<float>& model, const std::vector<int32_t>& ids,
+                               models::WeightFormat fmt) {
+  StreamScore s;
+  s.tokens = static_cast<int64_t>(ids.size());
+  if (ids.size() < 2) return s;
+  const int V = model.config().vocab_size;
+  models::LmStepper st(model, fmt);
+  st.reset(1);
+  for (size_t t = 0; t + 1 < ids.size(); ++t) {
+    const float* lg = st.step(&ids[t]);
+    double mx = lg[0];
+    for (int v = 1; v < V; ++v) mx = std::max(mx, static_cast<double>(lg[v]));
+    double z = 0;
+    for (int v = 0; v < V; ++v) z += std::exp(static_cast<double>(lg[v]) - mx);
+    s.nll_sum += mx + std::log(z) - lg[ids[t + 1]];
+  }
+  s.predicted = static_cast<int64_t>(ids.size() - 1);
+  return s;
 }
 
 }  // namespace rnngen::train

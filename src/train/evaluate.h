@@ -3,8 +3,10 @@
 //   nll = -(1/(N-1)) * sum_{t=1}^{N-1} ln p(x_t | x_0..x_{t-1}).
 #pragma once
 #include <cstdint>
+#include <optional>
 #include <vector>
 
+#include "models/lm_step.h"
 #include "models/rnnlm.h"
 #include "text/tokenizer.h"
 
@@ -37,7 +39,15 @@ struct TextScore {
   double bits_per_char() const;
 };
 
+// steps_weights: score token by token through the generation path with weights in that format
+// (score_stream_steps) instead of windows of the training path.
 TextScore score_text(models::RnnLm<float>& model, const text::Tokenizer& tok, std::string_view text,
-                     const std::string& source);
+                     const std::string& source,
+                     std::optional<models::WeightFormat> steps_weights = std::nullopt);
+
+// The same score computed token by token through models::LmStepper (the generation path),
+// with its weights in `fmt`: how much bf16 generation weights change the held-out loss.
+StreamScore score_stream_steps(const models::RnnLm<float>& model, const std::vector<int32_t>& ids,
+                               models::WeightFormat fmt);
 
 }  // namespace rnngen::train

@@ -23,5 +23,6 @@ void add_eval(CLI::App& app, Runner& run);
 void add_train(CLI::App& app, Runner& run);
 void add_sample(CLI::App& app, Runner& run);
 void add_plot(CLI::App& app, Runner& run);
+void add_bench(CLI::App& app, Runner& run);
 
 }  // namespace rnngen::cli

@@ -19,11 +19,15 @@ void add_eval(CLI::App& app, Runner& run) {
     std::string dir, file;
     bool json = false;
     int threads = 0;
+    std::string weights;
   };
   auto o = std::make_shared<Opts>();
   sub->add_option("DIR", o->dir, "model directory")->required();
   sub->add_option("FILE", o->file, "UTF-8 text to score")->required();
   sub->add_flag("--json", o->json, "print one JSON object instead of a sentence");
+  sub->add_option("--weights", o->weights,
+                  "score token by token through the generation path with fp32 or bf16 weights "
+                  "(default: whole windows, fp32)");
   sub->add_option("--threads", o->threads, "threads (default: all cores)")->check(CLI::NonNegativeNumber);
   sub->callback([&run, o] {
     run = [o] {
@@ -31,7 +35,9 @@ void add_eval(CLI::App& app, Runner& run) {
       models::LoadedModel m = models::load_model_dir(o->dir);
       const std::string text = text::read_text_file(o->file);
       const auto t0 = std::chrono::steady_clock::now();
-      const train::TextScore s = train::score_text(*m.net, *m.tokenizer, text, o->file);
+      const train::TextScore s = train::score_text(
+          *m.net, *m.tokenizer, text, o->file,
+          o->weights.empty() ? std::nullopt : std::optional(models::parse_weight_format(o->weights)));
       const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
       // nll averages over the N - 1 predicted tokens; with one token there is nothing to score.
       if (s.stream.tokens < 2)

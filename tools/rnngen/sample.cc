@@ -16,7 +16,7 @@ namespace rnngen::cli {
 void add_sample(CLI::App& app, Runner& run) {
   auto* sub = app.add_subcommand("sample", "Generate text from a model");
   struct Opts {
-    std::string dir, prime, stop, skip;
+    std::string dir, prime, stop, skip, weights = "fp32";
     int length = 500, num_samples = 1, threads = 1;
     double temperature = 1.0, top_p = 1.0;
     // Optionals, not sentinels: every number typed on the command line is checked.
@@ -37,6 +37,7 @@ void add_sample(CLI::App& app, Runner& run) {
   sub->add_option("--num-samples", o->num_samples, "independent samples, separated by a blank line")->capture_default_str();
   sub->add_option("--skip-tokens", o->skip, "space-separated tokens that are never generated");
   sub->add_option("--threads", o->threads, "threads (>= 1)")->capture_default_str();
+  sub->add_option("--weights", o->weights, "weights of the token-by-token steps: fp32 | bf16 (half the bytes per token)")->capture_default_str();
   sub->callback([&run, o] {
     run = [o] {
       if (o->length < 1) throw InputError("--length must be >= 1, got " + std::to_string(o->length));
@@ -46,6 +47,7 @@ void add_sample(CLI::App& app, Runner& run) {
       sample::GenerateOptions g;
       g.length = o->length;
       g.stop = o->stop;
+      g.weights = models::parse_weight_format(o->weights);
       g.sampling.temperature = o->temperature;
       g.sampling.greedy = o->greedy;
       g.sampling.top_k = o->top_k.value_or(0);

@@ -1,0 +1,247 @@
+#include "models/lm_step.h"
+
+#include <algorithm>
+#include <cstring>
+
+#include "layers/cells.h"
+#include "ops/gemm.h"
+#include "ops/gemv.h"
+#include "ops/pointwise.h"
+#include "rnngen/error.h"
+#include "util/check.h"
+
+namespace rnngen::models {
+
+WeightFormat parse_weight_format(const std::string& name) {
+  if (name == "fp32" || name == "f32") return WeightFormat::kF32;
+  if (name == "bf16") return WeightFormat::kBf16;
+  throw InputError("unknown weight format '" + name + "' (expected fp32 or bf16)");
+}
+
+LmStepper::LmStepper(const RnnLm<float>& net, WeightFormat fmt)
+    : net_(net), fmt_(fmt), cell_(parse_cell(net.config().cell)) {
+  const ModelConfig& c = net.config();
+  V_ = c.vocab_size;
+  E_ = c.embed_size;
+  H_ = c.hidden_size;
+  L_ = c.num_layers;
+  G_ = layers::gate_count(cell_);
+  for (int l = 0; l < L_; ++l) K_.push_back((l == 0 ? E_ : H_) + H_);
+  repack();
+}
+
+void LmStepper::repack() {
+  const float* p = net_.params();
+  const ParamTable& t = net_.table();
+  const int H = H_, GH = G_ * H;
+  const bool gru = cell_ == layers::Cell::kGru;
+  w32_.assign(L_, {});
+  wt32_.clear();
+  dect32_.clear();
+  w16_.assign(L_, {});
+  bias_.assign(L_, {});
+  bias_hn_.assign(L_, {});
+  for (int l = 0; l < L_; ++l) {
+    const std::string k = std::to_string(l);
+    const float* wih = p + t.at("rnn.weight_ih_l" + k).offset;
+    const float* whh = p + t.at("rnn.weight_hh_l" + k).offset;
+    const float* bih = p + t.at("rnn.bias_ih_l" + k).offset;
+    const float* bhh = p + t.at("rnn.bias_hh_l" + k).offset;
+    const int K = K_[l], in = K - H;
+    std::vector<float> w(static_cast<size_t>(GH) * K);
+    for (int r = 0; r < GH; ++r) {
+      float* row = w.data() + static_cast<size_t>(r) * K;
+      if (in > 0) std::memcpy(row, wih + static_cast<size_t>(r) * in, in * sizeof(float));
+      std::memcpy(row + in, whh + static_cast<size_t>(r) * H, H * sizeof(float));
+    }
+    bias_[l].resize(GH);
+    for (int j = 0; j < GH; ++j)
+      bias_[l][j] = (gru && j >= 2 * H) ? bih[j] : bih[j] + bhh[j];
+    if (gru) bias_hn_[l].assign(bhh + 2 * H, bhh + 3 * H);
+    if (l == 0 && E_ == 0) {  // one-hot: W_ih^T, gathered per token
+      table0_.resize(static_cast<size_t>(V_) * GH);
+      ops::transpose(GH, V_, wih, table0_.data());
+    }
+    if (fmt_ == WeightFormat::kBf16) {
+      w16_[l].resize(w.size());
+      for (size_t q = 0; q < w.size(); ++q) w16_[l][q] = ops::to_bf16(w[q]);
+    } else {
+      w32_[l] = std::move(w);
+    }
+  }
+  const float* dw = p + t.at(net_.config().tie_weights ? "embedding.weight" : "decoder.weight").offset;
+  const size_t nd = static_cast<size_t>(V_) * H;
+  if (fmt_ == WeightFormat::kBf16) {
+    dec16_.resize(nd);
+    for (size_t q = 0; q < nd; ++q) dec16_[q] = ops::to_bf16(dw[q]);
+    dec32_.clear();
+  } else {
+    dec32_.assign(dw, dw + nd);
+    dec16_.clear();
+  }
+  const float* db = p + t.at("decoder.bias").offset;
+  dec_b_.assign(db, db + V_);
+}
+
+size_t LmStepper::weight_bytes() const {
+  const size_t wsz = fmt_ == WeightFormat::kBf16 ? 2 : 4;
+  size_t n = static_cast<size_t>(V_) * H_;
+  for (int l = 0; l < L_; ++l) n += static_cast<size_t>(G_) * H_ * K_[l];
+  return n * wsz;
+}
+
+void LmStepper::alloc(int batch) {
+  RNNGEN_CHECK(batch > 0);
+  B_ = batch;
+  const size_t BH = static_cast<size_t>(batch) * H_, BG = BH * G_;
+  xh_.resize(L_);
+  for (int l = 0; l < L_; ++l) xh_[l].assign(static_cast<size_t>(batch) * K_[l], 0.0f);
+  c_.assign(cell_ == layers::Cell::kLstm ? L_ : 0, std::vector<float>(BH, 0.0f));
+  pre_.assign(BG, 0.0f);
+  hg_.assign(BG, 0.0f);
+  hn_.assign(BH, 0.0f);
+  h_.assign(BH, 0.0f);
+  c_new_.assign(BH, 0.0f);
+  logits_.assign(static_cast<size_t>(batch) * V_, 0.0f);
+  int maxk = H_;
+  for (int k : K_) maxk = std::max(maxk, k);
+  // Batch > 1 runs SGEMM, which OpenBLAS does faster with the weight as a plain [K, G*H]
+  // operand than as a transposed one (measured in docs/performance.md); made on first use.
+  if (batch > 1 && fmt_ == WeightFormat::kF32 && wt32_.empty()) {
+    const int GH = G_ * H_;
+    wt32_.resize(L_);
+    for (int l = 0; l < L_; ++l) {
+      wt32_[l].resize(w32_[l].size());
+      ops::transpose(GH, K_[l], w32_[l].data(), wt32_[l].data());
+    }
+    dect32_.resize(dec32_.size());
+    ops::transpose(V_, H_, dec32_.data(), dect32_.data());
+  }
+  if (batch == 1) {
+    wt32_.clear();
+    dect32_.clear();
+  }
+  scratch_.assign(fmt_ == WeightFormat::kBf16 && batch > 1 ? static_cast<size_t>(ops::kWidenRows) * maxk : 0, 0.0f);
+}
+
+void LmStepper::reset(int batch) { alloc(batch); }
+
+void LmStepper::set_state(const LmState<float>& s, int batch) {
+  alloc(batch);
+  const size_t BH = static_cast<size_t>(batch) * H_;
+  RNNGEN_CHECK(s.h.size() == L_ * BH);
+  for (int l = 0; l < L_; ++l) {
+    const int K = K_[l];
+    for (int b = 0; b < batch; ++b) {
+      std::memcpy(xh_[l].data() + static_cast<size_t>(b) * K + (K - H_),
+                  s.h.data() + l * BH + static_cast<size_t>(b) * H_, H_ * sizeof(float));
+    }
+    if (!c_.empty()) std::memcpy(c_[l].data(), s.c.data() + l * BH, BH * sizeof(float));
+  }
+}
+
+void LmStepper::get_state(LmState<float>& s) const {
+  const size_t BH = static_cast<size_t>(B_) * H_;
+  s.h.resize(L_ * BH);
+  s.c.resize(c_.empty() ? 0 : L_ * BH);
+  for (int l = 0; l < L_; ++l) {
+    const int K = K_[l];
+    for (int b = 0; b < B_; ++b)
+      std::memcpy(s.h.data() + l * BH + static_cast<size_t>(b) * H_,
+                  xh_[l].data() + static_cast<size_t>(b) * K + (K - H_), H_ * sizeof(float));
+    if (!c_.empty()) std::memcpy(s.c.data() + l * BH, c_[l].data(), BH * sizeof(float));
+  }
+}
+
+const float* LmStepper::step(const int32_t* ids) {
+  RNNGEN_CHECK(B_ > 0);
+  if (fmt_ == WeightFormat::kBf16) run(ids, w16_.data(), dec16_);
+  else run(ids, w32_.data(), dec32_);
+  return logits_.data();
+}
+
+template <typename W>
+void LmStepper::run(const int32_t* ids, const std::vector<W>* packed, const std::vector<W>& dec) {
+  const int B = B_, H = H_, GH = G_ * H;
+  const float* emb = E_ > 0 ? net_.params() + net_.table().at("embedding.weight").offset : nullptr;
+  float* pre = pre_.data();
+  float* scratch = scratch_.data();
+  for (int l = 0; l < L_; ++l) {
+    const int K = K_[l], in = K - H;
+    float* xh = xh_[l].data();
+    if (l == 0 && emb) {
+      for (int b = 0; b < B; ++b) {
+        RNNGEN_CHECK(ids[b] >= 0 && ids[b] < V_);
+        std::memcpy(xh + static_cast<size_t>(b) * K, emb + static_cast<size_t>(ids[b]) * E_, E_ * sizeof(float));
+      }
+    }
+    for (int b = 0; b < B; ++b) {
+      float* pb = pre + static_cast<size_t>(b) * GH;
+      std::memcpy(pb, bias_[l].data(), GH * sizeof(float));
+      if (l == 0 && !emb) {
+        RNNGEN_CHECK(ids[b] >= 0 && ids[b] < V_);
+        const float* row = table0_.data() + static_cast<size_t>(ids[b]) * GH;
+        for (int j = 0; j < GH; ++j) pb[j] += row[j];
+      }
+    }
+    const W* w = packed[l].data();
+    const float* wt = wt32_.empty() ? nullptr : wt32_[l].data();
+    const int GHl = GH;
+    // y[:, r0:r0+nr] += x[:, c0:c0+nc] W[r0:r0+nr, c0:c0+nc]^T (x, y with leading dims K, GH).
+    auto mm = [&](int r0, int nr, int c0, int nc, float* y) {
+      if (wt)
+        ops::gemm(false, false, B, nr, nc, 1.0f, xh + c0, K, wt + static_cast<size_t>(c0) * GHl + r0, GHl,
+                  1.0f, y + r0, GHl);
+      else
+        ops::gemm_wt_acc(B, nr, nc, w + static_cast<size_t>(r0) * K + c0, K, xh + c0, K, y + r0, GHl, scratch);
+    };
+    switch (cell_) {
+      case layers::Cell::kLstm: {
+        mm(0, GH, 0, K, pre);
+        layers::lstm_step_forward(B, H, pre, c_[l].data(), c_new_.data(), h_.data());
+        std::swap(c_[l], c_new_);
+        break;
+      }
+      case layers::Cell::kGru: {
+        float* hg = hg_.data();
+        for (int b = 0; b < B; ++b) {
+          float* hb = hg + static_cast<size_t>(b) * GH;
+          std::fill(hb, hb + 2 * H, 0.0f);
+          std::memcpy(hb + 2 * H, bias_hn_[l].data(), H * sizeof(float));
+        }
+        mm(0, 2 * H, 0, K, pre);
+        if (in > 0) mm(2 * H, H, 0, in, pre);
+        mm(2 * H, H, in, H, hg);
+        // h_prev for the kernel: the h part of xh, row stride K; the kernel wants [B,H].
+        float* hp = c_new_.data();
+        for (int b = 0; b < B; ++b)
+          std::memcpy(hp + static_cast<size_t>(b) * H, xh + static_cast<size_t>(b) * K + in, H * sizeof(float));
+        layers::gru_step_forward(B, H, pre, hg, hp, hn_.data(), h_.data());
+        break;
+      }
+      case layers::Cell::kRnnTanh:
+      case layers::Cell::kRnnRelu:
+        mm(0, GH, 0, K, pre);
+        layers::rnn_step_forward(B, H, cell_ == layers::Cell::kRnnRelu, pre);
+        std::memcpy(h_.data(), pre, static_cast<size_t>(B) * H * sizeof(float));
+        break;
+    }
+    // The new h is this layer's state and the next layer's input.
+    for (int b = 0; b < B; ++b) {
+      const float* hb = h_.data() + static_cast<size_t>(b) * H;
+      std::memcpy(xh + static_cast<size_t>(b) * K + in, hb, H * sizeof(float));
+      if (l + 1 < L_) std::memcpy(xh_[l + 1].data() + static_cast<size_t>(b) * K_[l + 1], hb, H * sizeof(float));
+    }
+  }
+  float* lg = logits_.data();
+  for (int b = 0; b < B; ++b) std::memcpy(lg + static_cast<size_t>(b) * V_, dec_b_.data(), V_ * sizeof(float));
+  if (!dect32_.empty())
+    ops::gemm(false, false, B, V_, H, 1.0f, h_.data(), H, dect32_.data(), V_, 1.0f, lg, V_);
+  else
+    ops::gemm_wt_acc(B, V_, H, dec.data(), H, h_.data(), H, lg, V_, scratch);
+}
+
+template void LmStepper::run<float>(const int32_t*, const std::vector<float>*, const std::vector<float>&);
+template void LmStepper::run<uint16_t>(const int32_t*, const std::vector<uint16_t>*, const std::vector<uint16_t>&);
+
+}  // namespace rnngen::models

@@ -1,0 +1,75 @@
+// Token-at-a-time inference for RnnLm<float> (generation): the state stays in small buffers,
+// nothing is allocated per token, and each token reads every weight once.
+//
+// Per layer the weights are packed once into one row-major [G*H, in+H] matrix [W_ih | W_hh]
+// so that a step is one matrix-vector product over the concatenated [x, h] (a GEMM with the
+// batch as M when batch > 1), then the fused gate kernel of layers/cells.h:
+//   LSTM, RNN: pre = [W_ih | W_hh] [x; h] + b_ih + b_hh
+//   GRU:       r, z rows as above; the n rows in two parts, W_in x + b_in and W_hn h + b_hn
+//              (reading disjoint columns of the same packed rows), since n = tanh(xn + r * hn)
+// Layer 0 with an embedding copies the token's embedding row into x (the gather); one-hot
+// input (embed_size 0) packs only W_hh and adds row id of W_ih^T [V, G*H] to the bias instead.
+// The decoder is one more matrix-vector product against [V, H].
+//
+// Weights are copied at construction (or repack()): after the model's parameters change,
+// call repack(). With WeightFormat::kBf16 the packed matrices are stored as bf16 (half the
+// bytes per token) and widened to fp32 in registers; biases, state and sums stay fp32.
+//
+// Results equal RnnLm::forward over the same tokens up to float rounding (the sums run in a
+// different order); tests/models/lm_step_test.cc holds them to that.
+#pragma once
+#include <cstdint>
+#include <vector>
+
+#include "models/rnnlm.h"
+
+namespace rnngen::models {
+
+enum class WeightFormat { kF32, kBf16 };
+WeightFormat parse_weight_format(const std::string& name);  // "fp32" | "bf16"
+
+class LmStepper {
+ public:
+  explicit LmStepper(const RnnLm<float>& net, WeightFormat fmt = WeightFormat::kF32);
+  void repack();  // copy the model's current parameters into the packed weights
+
+  // Zero state for `batch` streams, or the state s ([L, B, H], as RnnLm's).
+  void reset(int batch);
+  void set_state(const LmState<float>& s, int batch);
+  void get_state(LmState<float>& s) const;
+
+  // Feeds ids[0..batch) and returns the logits [batch, V] (valid until the next step).
+  const float* step(const int32_t* ids);
+
+  int batch() const { return B_; }
+  // Bytes of weights one step reads (every packed matrix once, plus the embedding rows).
+  size_t weight_bytes() const;
+
+ private:
+  template <typename W>
+  void run(const int32_t* ids, const std::vector<W>* packed, const std::vector<W>& dec);
+  void alloc(int batch);
+
+  const RnnLm<float>& net_;
+  WeightFormat fmt_;
+  layers::Cell cell_;
+  int V_, E_, H_, L_, G_;
+  std::vector<int> K_;                        // per layer: in + H (in = 0 for one-hot layer 0)
+  std::vector<std::vector<float>> w32_;       // per layer [G*H, K]
+  std::vector<std::vector<uint16_t>> w16_;    // same, bf16
+  std::vector<float> dec32_;                  // [V, H]
+  std::vector<std::vector<float>> wt32_;      // batch > 1, fp32: per layer W^T [K, G*H]
+  std::vector<float> dect32_;                 // batch > 1, fp32: [H, V]
+  std::vector<uint16_t> dec16_;
+  std::vector<std::vector<float>> bias_;      // per layer [G*H] (GRU: r,z summed; n: b_in)
+  std::vector<std::vector<float>> bias_hn_;   // GRU: b_hn [H]
+  std::vector<float> table0_;                 // one-hot: W_ih^T [V, G*H]
+  std::vector<float> dec_b_;                  // [V]
+
+  int B_ = 0;
+  std::vector<std::vector<float>> xh_;  // per layer [B, K]: input then previous h
+  std::vector<std::vector<float>> c_;   // LSTM: per layer [B, H]
+  std::vector<float> pre_, hg_, hn_, h_, c_new_, logits_, scratch_;
+};
+
+}  // namespace rnngen::models

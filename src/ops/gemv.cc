@@ -1,0 +1,128 @@
+#include "ops/gemv.h"
+
+#include <immintrin.h>
+
+#include <algorithm>
+
+#include "ops/gemm.h"
+#include "ops/parallel.h"
+
+namespace rnngen::ops {
+
+namespace {
+
+inline __m256 load8(const float* p) { return _mm256_loadu_ps(p); }
+inline __m256 load8(const uint16_t* p) {
+  const __m128i h = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+  return _mm256_castsi256_ps(_mm256_slli_epi32(_mm256_cvtepu16_epi32(h), 16));
+}
+inline float load1(const float* p) { return *p; }
+inline float load1(const uint16_t* p) { return from_bf16(*p); }
+
+inline float hsum(__m256 v) {
+  __m128 s = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
+  s = _mm_add_ps(s, _mm_movehl_ps(s, s));
+  s = _mm_add_ss(s, _mm_movehdup_ps(s));
+  return _mm_cvtss_f32(s);
+}
+
+// Rows [r0, r1): four rows at a time, two accumulators per row (8 FMA chains in flight).
+template <typename W>
+void gemv_rows(int r0, int r1, int cols, const W* w, size_t ldw, const float* x, float* y) {
+  const int c16 = cols & ~15, c8 = cols & ~7;
+  int r = r0;
+  for (; r + 4 <= r1; r += 4) {
+    const W* w0 = w + r * ldw;
+    const W* w1 = w0 + ldw;
+    const W* w2 = w1 + ldw;
+    const W* w3 = w2 + ldw;
+    __m256 a0 = _mm256_setzero_ps(), a1 = a0, a2 = a0, a3 = a0;
+    __m256 b0 = a0, b1 = a0, b2 = a0, b3 = a0;
+    int k = 0;
+    for (; k < c16; k += 16) {
+      const __m256 x0 = _mm256_loadu_ps(x + k), x1 = _mm256_loadu_ps(x + k + 8);
+      a0 = _mm256_fmadd_ps(load8(w0 + k), x0, a0);
+      a1 = _mm256_fmadd_ps(load8(w1 + k), x0, a1);
+      a2 = _mm256_fmadd_ps(load8(w2 + k), x0, a2);
+      a3 = _mm256_fmadd_ps(load8(w3 + k), x0, a3);
+      b0 = _mm256_fmadd_ps(load8(w0 + k + 8), x1, b0);
+      b1 = _mm256_fmadd_ps(load8(w1 + k + 8), x1, b1);
+      b2 = _mm256_fmadd_ps(load8(w2 + k + 8), x1, b2);
+      b3 = _mm256_fmadd_ps(load8(w3 + k + 8), x1, b3);
+    }
+    for (; k < c8; k += 8) {
+      const __m256 x0 = _mm256_loadu_ps(x + k);
+      a0 = _mm256_fmadd_ps(load8(w0 + k), x0, a0);
+      a1 = _mm256_fmadd_ps(load8(w1 + k), x0, a1);
+      a2 = _mm256_fmadd_ps(load8(w2 + k), x0, a2);
+      a3 = _mm256_fmadd_ps(load8(w3 + k), x0, a3);
+    }
+    float s0 = hsum(_mm256_add_ps(a0, b0)), s1 = hsum(_mm256_add_ps(a1, b1));
+    float s2 = hsum(_mm256_add_ps(a2, b2)), s3 = hsum(_mm256_add_ps(a3, b3));
+    for (; k < cols; ++k) {
+      s0 += load1(w0 + k) * x[k];
+      s1 += load1(w1 + k) * x[k];
+      s2 += load1(w2 + k) * x[k];
+      s3 += load1(w3 + k) * x[k];
+    }
+    y[r] += s0;
+    y[r + 1] += s1;
+    y[r + 2] += s2;
+    y[r + 3] += s3;
+  }
+  for (; r < r1; ++r) {
+    const W* w0 = w + r * ldw;
+    __m256 a0 = _mm256_setzero_ps(), b0 = a0;
+    int k = 0;
+    for (; k < c16; k += 16) {
+      a0 = _mm256_fmadd_ps(load8(w0 + k), _mm256_loadu_ps(x + k), a0);
+      b0 = _mm256_fmadd_ps(load8(w0 + k + 8), _mm256_loadu_ps(x + k + 8), b0);
+    }
+    for (; k < c8; k += 8) a0 = _mm256_fmadd_ps(load8(w0 + k), _mm256_loadu_ps(x + k), a0);
+    float s0 = hsum(_mm256_add_ps(a0, b0));
+    for (; k < cols; ++k) s0 += load1(w0 + k) * x[k];
+    y[r] += s0;
+  }
+}
+
+template <typename W>
+void gemv_any(int rows, int cols, const W* w, int ldw, const float* x, float* y) {
+  if (rows <= 0) return;
+  const int blocks = (rows + 3) / 4;
+  parallel_rows(blocks, static_cast<size_t>(4) * cols, [&](int b0, int b1) {
+    gemv_rows(b0 * 4, std::min(rows, b1 * 4), cols, w, static_cast<size_t>(ldw), x, y);
+  });
+}
+
+}  // namespace
+
+void gemv_acc(int rows, int cols, const float* w, int ldw, const float* x, float* y) {
+  gemv_any(rows, cols, w, ldw, x, y);
+}
+void gemv_acc(int rows, int cols, const uint16_t* w, int ldw, const float* x, float* y) {
+  gemv_any(rows, cols, w, ldw, x, y);
+}
+
+void gemm_wt_acc(int B, int rows, int cols, const float* w, int ldw, const float* x, int ldx,
+                 float* y, int ldy, float*) {
+  if (B == 1) return gemv_acc(rows, cols, w, ldw, x, y);
+  gemm(false, true, B, rows, cols, 1.0f, x, ldx, w, ldw, 1.0f, y, ldy);
+}
+
+void gemm_wt_acc(int B, int rows, int cols, const uint16_t* w, int ldw, const float* x, int ldx,
+                 float* y, int ldy, float* scratch) {
+  if (B == 1) return gemv_acc(rows, cols, w, ldw, x, y);
+  for (int r0 = 0; r0 < rows; r0 += kWidenRows) {
+    const int n = std::min(kWidenRows, rows - r0);
+    for (int r = 0; r < n; ++r) {
+      const uint16_t* src = w + static_cast<size_t>(r0 + r) * ldw;
+      float* dst = scratch + static_cast<size_t>(r) * cols;
+      int k = 0;
+      for (; k + 8 <= cols; k += 8) _mm256_storeu_ps(dst + k, load8(src + k));
+      for (; k < cols; ++k) dst[k] = from_bf16(src[k]);
+    }
+    gemm(false, true, B, n, cols, 1.0f, x, ldx, scratch, cols, 1.0f, y + r0, ldy);
+  }
+}
+
+}  // namespace rnngen::ops

@@ -1,0 +1,106 @@
+// LmStepper (token-at-a-time generation) against RnnLm::forward over the whole sequence:
+// the logits of every step, for every cell, embedding or one-hot input, batch 1 and 3, from a
+// zero and from a given state, in fp32 (to float rounding) and bf16 (to bf16 rounding).
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "models/init.h"
+#include "models/lm_step.h"
+#include "models/rnnlm.h"
+#include "ops/gemv.h"
+
+namespace rnngen {
+namespace {
+
+struct Case {
+  const char* cell;
+  int embed;
+  int batch;
+  bool tie = false;
+};
+
+class LmStep : public ::testing::TestWithParam<Case> {};
+
+double max_step_error(const Case& c, models::WeightFormat fmt, bool from_state) {
+  ModelConfig cfg;
+  cfg.cell = c.cell;
+  cfg.vocab_size = 37;
+  cfg.embed_size = c.embed;
+  cfg.hidden_size = 24;
+  cfg.num_layers = 2;
+  cfg.tie_weights = c.tie;
+  if (c.tie) cfg.embed_size = cfg.hidden_size;
+  models::RnnLm<float> m(cfg);
+  Rng rng(5);
+  models::init_params(cfg, m.table(), models::InitScheme{"uniform", 0.3}, rng, m.params());
+  const int B = c.batch, T = 9, V = cfg.vocab_size;
+  std::vector<int32_t> ids(B * T);
+  for (auto& v : ids) v = static_cast<int32_t>(rng.below(V));
+  models::LmState<float> init;
+  m.zero_state(B, init);
+  if (from_state) {
+    for (auto& v : init.h) v = static_cast<float>(rng.uniform(-0.5, 0.5));
+    for (auto& v : init.c) v = static_cast<float>(rng.uniform(-0.5, 0.5));
+  }
+  m.forward(ids.data(), nullptr, B, T, &init, models::ForwardOptions{});
+  std::vector<float> ref(m.logits(), m.logits() + static_cast<size_t>(T) * B * V);  // [T,B,V]
+
+  models::LmStepper s(m, fmt);
+  s.set_state(init, B);
+  double err = 0;
+  std::vector<int32_t> col(B);
+  for (int t = 0; t < T; ++t) {
+    for (int b = 0; b < B; ++b) col[b] = ids[static_cast<size_t>(b) * T + t];
+    const float* lg = s.step(col.data());
+    for (int q = 0; q < B * V; ++q) err = std::max(err, std::fabs(double(lg[q]) - ref[static_cast<size_t>(t) * B * V + q]));
+  }
+  models::LmState<float> fin, st;
+  m.final_state(fin);
+  s.get_state(st);
+  for (size_t q = 0; q < fin.h.size(); ++q) err = std::max(err, std::fabs(double(fin.h[q]) - st.h[q]));
+  for (size_t q = 0; q < fin.c.size(); ++q) err = std::max(err, std::fabs(double(fin.c[q]) - st.c[q]));
+  return err;
+}
+
+TEST_P(LmStep, StepsMatchWholeSequenceForward) {
+  EXPECT_LT(max_step_error(GetParam(), models::WeightFormat::kF32, false), 1e-5);
+  EXPECT_LT(max_step_error(GetParam(), models::WeightFormat::kF32, true), 1e-5);
+}
+
+TEST_P(LmStep, Bf16WeightsStayClose) {
+  // bf16 keeps 8 bits of mantissa: relative weight error <= 2^-9, so with |w| <= 0.3 and sums
+  // over <= 48 terms of |x| <= ~1 the logits move by well under 0.05.
+  EXPECT_LT(max_step_error(GetParam(), models::WeightFormat::kBf16, true), 0.05);
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Cells, LmStep,
+    ::testing::Values(Case{"lstm", 8, 1}, Case{"lstm", 8, 3}, Case{"lstm", 0, 1}, Case{"lstm", 0, 3},
+                      Case{"gru", 8, 1}, Case{"gru", 8, 3}, Case{"gru", 0, 2}, Case{"rnn", 8, 1},
+                      Case{"rnn", 0, 3}, Case{"rnn_relu", 8, 2}, Case{"lstm", 0, 1, true},
+                      Case{"gru", 0, 70}));
+
+TEST(Gemv, MatchesReferenceForOddShapes) {
+  Rng rng(1);
+  for (int rows : {1, 3, 4, 7, 33}) {
+    for (int cols : {1, 7, 8, 15, 16, 17, 100}) {
+      std::vector<float> w(static_cast<size_t>(rows) * (cols + 3)), x(cols), y(rows), yr(rows);
+      for (auto& v : w) v = static_cast<float>(rng.uniform(-1, 1));
+      for (auto& v : x) v = static_cast<float>(rng.uniform(-1, 1));
+      for (int r = 0; r < rows; ++r) y[r] = yr[r] = static_cast<float>(r);
+      std::vector<uint16_t> w16(w.size());
+      for (size_t q = 0; q < w.size(); ++q) w16[q] = ops::to_bf16(w[q]);
+      ops::gemv_acc(rows, cols, w.data(), cols + 3, x.data(), y.data());
+      ops::gemv_ref(rows, cols, w.data(), cols + 3, x.data(), yr.data());
+      for (int r = 0; r < rows; ++r) EXPECT_NEAR(y[r], yr[r], 1e-5) << rows << "x" << cols;
+      for (int r = 0; r < rows; ++r) y[r] = yr[r] = static_cast<float>(r);
+      ops::gemv_acc(rows, cols, w16.data(), cols + 3, x.data(), y.data());
+      ops::gemv_ref(rows, cols, w16.data(), cols + 3, x.data(), yr.data());
+      for (int r = 0; r < rows; ++r) EXPECT_NEAR(y[r], yr[r], 1e-5) << rows << "x" << cols;
+    }
+  }
+}
+
+}  // namespace
+}  // namespace rnngen
