@@ -22,6 +22,12 @@
 
 namespace rnngen::layers {
 
+// With several threads, the time loops give each thread its own slice of the batch rows
+// (whole loop, no per-step synchronisation) when every slice has at least this many rows.
+// Results are the same either way; tests lower it to reach the split path on small batches.
+void set_batch_split_min_rows(int rows);
+int batch_split_min_rows();
+
 template <typename T>
 struct RecurrentWeights {
   const T* w_ih;

@@ -47,4 +47,28 @@ void parallel_rows(int rows, size_t work_per_row, F&& f) {
   }
 }
 
+// Calls f(r0, r1) once on each OpenMP thread over a static split of [0, rows) when every
+// thread gets at least min_rows rows (and the caller is not already in a parallel region),
+// else f(0, rows) on the calling thread. For the recurrent time loops: batch rows are
+// independent through time, so each thread runs the whole loop over its own rows with no
+// synchronisation per step. BLAS calls made inside run on their calling thread only (the
+// OpenMP build of OpenBLAS checks omp_in_parallel), and so do the kernels that use
+// parallel_rows.
+template <typename F>
+void parallel_blocks(int rows, int min_rows, F&& f) {
+  const int nt = omp_get_max_threads();
+  const int use = std::min(nt, rows / std::max(min_rows, 1));
+  if (use <= 1 || omp_in_parallel()) {
+    f(0, rows);
+    return;
+  }
+#pragma omp parallel num_threads(use)
+  {
+    const int t = omp_get_thread_num(), n = omp_get_num_threads();
+    const int r0 = static_cast<int>(static_cast<long long>(rows) * t / n);
+    const int r1 = static_cast<int>(static_cast<long long>(rows) * (t + 1) / n);
+    if (r1 > r0) f(r0, r1);
+  }
+}
+
 }  // namespace rnngen::ops

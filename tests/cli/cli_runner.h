@@ -30,18 +30,25 @@ class CliProcess {
   CliProcess& operator=(const CliProcess&) = delete;
   ~CliProcess() {
     if (pid_ > 0) {
-      ::kill(pid_, SIGKILL);
+      if (!ended_) ::kill(pid_, SIGKILL);
       wait();
     }
   }
   pid_t pid() const { return pid_; }
   // Exit status as in CliResult.
   int wait() {
-    int status = 0;
-    while (::waitpid(pid_, &status, 0) < 0 && errno == EINTR) {
-    }
+    int status = status_;
+    if (!ended_)
+      while (::waitpid(pid_, &status, 0) < 0 && errno == EINTR) {
+      }
     pid_ = -1;
     return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  }
+  // Whether the process has not ended yet (without waiting); after it has, wait() returns at once.
+  bool running() {
+    if (pid_ <= 0 || ended_) return false;
+    ended_ = ::waitpid(pid_, &status_, WNOHANG) == pid_;
+    return !ended_;
   }
 
   static std::vector<std::string> with_cli(const std::vector<std::string>& args) {
@@ -70,6 +77,8 @@ class CliProcess {
 
  private:
   pid_t pid_ = -1;
+  bool ended_ = false;  // reaped by running()
+  int status_ = 0;
 };
 
 // Runs the program full[0] (a path) with arguments full[1..] to completion.

@@ -104,8 +104,13 @@ TEST_P(Resume, KillNineThenResume) {
     std::vector<std::string> a = args(dir) + every_step;
     if (fs::exists(dir)) a.push_back("--resume");
     CliProcess p(a);
-    std::this_thread::sleep_for(std::chrono::milliseconds(30 + 40 * attempt));
-    ::kill(p.pid(), SIGKILL);
+    // A kill before the model directory exists interrupts nothing worth resuming, and how long
+    // the start takes varies (a sanitizer build starts several times slower): wait for the
+    // directory, then let it train a little longer each attempt.
+    for (int ms = 0; ms < 60000 && !fs::exists(dir) && p.running(); ms += 5)
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    std::this_thread::sleep_for(std::chrono::milliseconds(10 + 40 * attempt));
+    if (p.running()) ::kill(p.pid(), SIGKILL);
     killed += p.wait() == 128 + SIGKILL;
   }
   if (killed == 0) GTEST_SKIP() << "training finished before every kill; nothing was interrupted";

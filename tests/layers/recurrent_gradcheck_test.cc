@@ -1,12 +1,14 @@
 // Double-precision finite-difference checks (tests/gradcheck.h) of one recurrent layer (every cell, both
 // directions, dense and one-hot input) against inputs, h0/c0 and every weight.
 // The loss is sum(R_y * y) + sum(R_h * h_T) + sum(R_c * c_T) with fixed random R.
+// Two threads and a batch of 9: the time loops split the batch rows 4 + 5 between threads.
 #include <gtest/gtest.h>
 
 #include <vector>
 
 #include "gradcheck.h"
 #include "layers/recurrent.h"
+#include "ops/gemm.h"
 
 namespace rnngen {
 namespace {
@@ -23,7 +25,10 @@ class RecurrentGrad : public ::testing::TestWithParam<Case> {};
 
 TEST_P(RecurrentGrad, MatchesFiniteDifferences) {
   const Case c = GetParam();
-  const int T = 5, B = 3, D = 4, H = 3, G = layers::gate_count(c.cell), GH = G * H;
+  const int threads = ops::num_threads(), split_rows = layers::batch_split_min_rows();
+  ops::set_num_threads(2);
+  layers::set_batch_split_min_rows(4);
+  const int T = 5, B = 9, D = 4, H = 3, G = layers::gate_count(c.cell), GH = G * H;
   Rng rng(42);
   std::vector<double> w_ih(GH * D), w_hh(GH * H), b_ih(GH), b_hh(GH);
   std::vector<double> x(T * B * D), h0(B * H), c0(B * H);
@@ -73,6 +78,8 @@ TEST_P(RecurrentGrad, MatchesFiniteDifferences) {
     EXPECT_LE(r.max_rel, 1e-6) << it.name << "[" << r.worst << "] analytic " << r.analytic
                                  << " numeric " << r.numeric;
   }
+  ops::set_num_threads(threads);
+  layers::set_batch_split_min_rows(split_rows);
 }
 
 INSTANTIATE_TEST_SUITE_P(
