@@ -13,7 +13,7 @@
 # training, as rnngen's trainer does it) and the final contract-eval figures and difference.
 # Meant for a quiet machine: anything else running skews the comparison.
 # Environment: RNNGEN (binary, default build/rnngen), PYTHON (default /usr/bin/python3),
-# KEEP=DIR to keep the split, the model, the logs and both results there.
+# KEEP_OPENBLAS_ENV=1 (keep OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE for both sides), KEEP=DIR to keep the split, the model, the logs and both results there.
 #
 # Not yet run at 300 s (that is for a quiet machine). One SHORT check on this machine, with
 # 2 cores shared with other engineers (load average ~3.4): `bench/quality_tinyshakespeare.sh
@@ -40,6 +40,10 @@ threads=2
 if [[ -n ${KEEP:-} ]]; then work=$KEEP; mkdir -p "$work"; else work=$(mktemp -d); trap 'rm -rf "$work"' EXIT; fi
 # Both sides: idle OpenMP threads sleep rather than spin (2 threads on shared cores).
 export OMP_WAIT_POLICY=PASSIVE
+# Both sides use the same OpenBLAS kernels: the ones OpenBLAS picks for this CPU (AVX-512 where
+# it has it), as bench/vs_pytorch.py does, unless KEEP_OPENBLAS_ENV=1 keeps what the machine set.
+if [[ ${KEEP_OPENBLAS_ENV:-0} != 1 ]]; then unset OPENBLAS_CORETYPE OPENBLAS_L2_SIZE; fi
+echo "OpenBLAS: OPENBLAS_CORETYPE=${OPENBLAS_CORETYPE:-unset} OPENBLAS_L2_SIZE=${OPENBLAS_L2_SIZE:-unset}; $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(nproc) cores; commit $(git rev-parse --short HEAD 2>/dev/null || echo unknown)"
 
 # First 90% of the characters (code points) for training, the rest held out.
 "$py" - "$data" "$work" <<'PY'

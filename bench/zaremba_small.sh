@@ -16,7 +16,7 @@
 #   bench/zaremba_small.sh                    the full benchmark (two trainings of 13 epochs
 #                                             over 929,589 tokens: over an hour each here)
 #   EPOCHS=1 TRAIN_LINES=2000 EVAL_LINES=200 bench/zaremba_small.sh    a smoke test
-# Environment: RNNGEN (default build/rnngen), DATA (default ../shared/data), PYTHON (default
+# Environment: KEEP_OPENBLAS_ENV=1 (see below), RNNGEN (default build/rnngen), DATA (default ../shared/data), PYTHON (default
 # /usr/bin/python3, which has PyTorch), EPOCHS, TRAIN_LINES / EVAL_LINES (0 = whole files).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -30,6 +30,10 @@ layers=${LAYERS:-2} hidden=${HIDDEN:-200} dropout=${DROPOUT:-0} init=${INIT:-0.1
 decay=${DECAY:-0.5} decay_after=${DECAY_AFTER:-4} clip=${CLIP:-0.25} bptt=${BPTT:-20}
 out=${OUT:-out/zaremba_small}
 export OMP_WAIT_POLICY=PASSIVE  # idle threads sleep instead of spinning (both sides)
+# Both sides use the OpenBLAS kernels OpenBLAS picks for this CPU (AVX-512 where it has it), as
+# bench/vs_pytorch.py does, unless KEEP_OPENBLAS_ENV=1 keeps what the machine set.
+if [[ ${KEEP_OPENBLAS_ENV:-0} != 1 ]]; then unset OPENBLAS_CORETYPE OPENBLAS_L2_SIZE; fi
+echo "OpenBLAS: OPENBLAS_CORETYPE=${OPENBLAS_CORETYPE:-unset} OPENBLAS_L2_SIZE=${OPENBLAS_L2_SIZE:-unset}; $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(nproc) cores; commit $(git rev-parse --short HEAD 2>/dev/null || echo unknown); $(date -u '+%Y-%m-%d %H:%M UTC')"
 mkdir -p "$out"
 
 # The same (possibly sliced) files for both sides.
