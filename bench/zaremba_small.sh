@@ -14,7 +14,9 @@
 #                                                   --lr-decay-after 4
 #
 #   bench/zaremba_small.sh                    the full benchmark (two trainings of 13 epochs
-#                                             over 929,589 tokens: over an hour each here)
+#                                             over 929,589 tokens). 2026-12-02, Zen 5, 2 cores:
+#                                             rnngen 1,282.5 s, test ppl 112.15; PyTorch 1.13
+#                                             2,687.9 s, 112.75 (docs/word_models.md)
 #   EPOCHS=1 TRAIN_LINES=2000 EVAL_LINES=200 bench/zaremba_small.sh    a smoke test
 # Environment: KEEP_OPENBLAS_ENV=1 (see below), RNNGEN (default build/rnngen), DATA (default ../shared/data), PYTHON (default
 # /usr/bin/python3, which has PyTorch), EPOCHS, TRAIN_LINES / EVAL_LINES (0 = whole files).
