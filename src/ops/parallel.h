@@ -29,6 +29,19 @@ void set_fast_kernels(bool on);
 // Below this many elements of work a parallel region costs more than it saves.
 inline constexpr size_t kMinParallelWork = size_t(1) << 15;
 
+// f(r0, r1) on each of `use` threads over a static split of [0, rows): the one parallel
+// region both helpers below open.
+template <typename F>
+void split_among_threads(int rows, int use, F& f) {
+#pragma omp parallel num_threads(use)
+  {
+    const int t = omp_get_thread_num(), n = omp_get_num_threads();
+    const int r0 = static_cast<int>(static_cast<long long>(rows) * t / n);
+    const int r1 = static_cast<int>(static_cast<long long>(rows) * (t + 1) / n);
+    if (r1 > r0) f(r0, r1);
+  }
+}
+
 template <typename F>
 void parallel_rows(int rows, size_t work_per_row, F&& f) {
   const int nt = omp_get_max_threads();
@@ -37,14 +50,7 @@ void parallel_rows(int rows, size_t work_per_row, F&& f) {
     f(0, rows);
     return;
   }
-  const int use = std::min(nt, rows);
-#pragma omp parallel num_threads(use)
-  {
-    const int t = omp_get_thread_num(), n = omp_get_num_threads();
-    const int r0 = static_cast<int>(static_cast<long long>(rows) * t / n);
-    const int r1 = static_cast<int>(static_cast<long long>(rows) * (t + 1) / n);
-    if (r1 > r0) f(r0, r1);
-  }
+  split_among_threads(rows, std::min(nt, rows), f);
 }
 
 // Calls f(r0, r1) once on each OpenMP thread over a static split of [0, rows) when every
@@ -62,13 +68,7 @@ void parallel_blocks(int rows, int min_rows, F&& f) {
     f(0, rows);
     return;
   }
-#pragma omp parallel num_threads(use)
-  {
-    const int t = omp_get_thread_num(), n = omp_get_num_threads();
-    const int r0 = static_cast<int>(static_cast<long long>(rows) * t / n);
-    const int r1 = static_cast<int>(static_cast<long long>(rows) * (t + 1) / n);
-    if (r1 > r0) f(r0, r1);
-  }
+  split_among_threads(rows, use, f);
 }
 
 }  // namespace rnngen::ops
