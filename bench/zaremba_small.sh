@@ -38,6 +38,9 @@ if [[ ${KEEP_OPENBLAS_ENV:-0} != 1 ]]; then unset OPENBLAS_CORETYPE OPENBLAS_L2_
 echo "OpenBLAS: OPENBLAS_CORETYPE=${OPENBLAS_CORETYPE:-unset} OPENBLAS_L2_SIZE=${OPENBLAS_L2_SIZE:-unset}; $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(nproc) cores; commit $(git rev-parse --short HEAD 2>/dev/null || echo unknown); $(date -u '+%Y-%m-%d %H:%M UTC')"
 mkdir -p "$out"
 
+# a - b for the clock readings (awk: bc may be missing on a fresh Debian, and scripts/setup does not install it).
+sub() { awk -v a="$1" -v b="$2" 'BEGIN { print a - b }'; }
+
 # The same (possibly sliced) files for both sides.
 slice() { if (($2 > 0)); then head -n "$2" "$1"; else cat "$1"; fi; }
 slice "$ptb/ptb.train.txt" "$train_lines" > "$out/train.txt"
@@ -59,7 +62,7 @@ t0=$(date +%s.%N)
 t1=$(date +%s.%N)
 "$rnngen" eval "$out/rnngen" "$out/test.txt" --json --threads 2 > "$out/rnngen_test.json"
 t2=$(date +%s.%N)
-rn_train=$(echo "$t1 - $t0" | bc) rn_eval=$(echo "$t2 - $t1" | bc)
+rn_train=$(sub "$t1" "$t0") rn_eval=$(sub "$t2" "$t1")
 rn_ppl=$(grep -o '"perplexity":[0-9.e+]*' "$out/rnngen_test.json" | cut -d: -f2)
 
 echo "== pytorch"
@@ -69,10 +72,10 @@ t0=$(date +%s.%N)
   --lr 20 --decay "$decay" --decay-after "$decay_after" --clip "$clip" --epochs "$epochs" \
   --batch-size 20 --bptt "$bptt" --threads 2 | tee "$out/pytorch.jsonl"
 t1=$(date +%s.%N)
-pt_wall=$(echo "$t1 - $t0" | bc)
+pt_wall=$(sub "$t1" "$t0")
 pt_ppl=$(tail -n 1 "$out/pytorch.jsonl" | grep -o '"test_perplexity": [0-9.e+]*' | cut -d' ' -f2)
 
 printf '%-8s %12s %12s %16s\n' side "train wall s" "total wall s" "test perplexity"
-printf '%-8s %12.1f %12.1f %16.2f\n' rnngen "$rn_train" "$(echo "$rn_train + $rn_eval" | bc)" "$rn_ppl"
+printf '%-8s %12.1f %12.1f %16.2f\n' rnngen "$rn_train" "$(awk -v a="$rn_train" -v b="$rn_eval" 'BEGIN { print a + b }')" "$rn_ppl"
 printf '%-8s %12s %12.1f %16.2f\n' pytorch "-" "$pt_wall" "$pt_ppl"
 echo "(pytorch's total includes its own test evaluation; see $out/pytorch.jsonl for its train_s)"
