@@ -218,7 +218,7 @@ def main():
                       "--embed-size", str(E), "--hidden-size", str(H), "--num-layers", str(L),
                       "--batch-size", str(B), "--seq-len", str(T), "--dropout", str(p),
                       "--threads", str(th), "--steps", str(steps), "--repeats", "3",
-                      "--warmup", "2"] + (["--carry"] if carry else [])
+                      "--warmup", "2", "--gemm-stats"] + (["--carry"] if carry else [])
             pt_cmd = [TORCH_PY, os.path.abspath(__file__), "--torch-worker", "--config", name,
                       "--threads", str(th), "--steps", str(steps), "--reps", "3", "--warmup", "2"]
             rn, pt = [], []
@@ -240,6 +240,10 @@ def main():
             r["rnngen_cpu_tps"] = med(rn, "cpu_tokens_per_s")
             r["torch_cpu_tps"] = med(pt, "cpu_tokens_per_s")
             r["cpu_ratio"] = r["rnngen_cpu_tps"] / r["torch_cpu_tps"]
+            if all("gemm" in x for x in rn):
+                for k in ("gflop_per_step", "gflops_in_gemm", "gflops_whole_step", "time_share",
+                          "sgemm_peak_gflops", "fraction_of_peak", "step_fraction_of_peak"):
+                    r["gemm_" + k] = statistics.median(x["gemm"][k] for x in rn)
             rows.append(r)
             raw.append({"summary": r, "rnngen": rn, "pytorch": pt})
             print(f"{name:16s} {th}t  rnngen {r['rnngen_tps']:9.0f} tok/s  "
@@ -313,6 +317,19 @@ def main():
               f" | {r['torch_tps']:.0f} ({r['torch_min']:.0f}..{r['torch_max']:.0f}) | {r['ratio']:.2f}"
               f" | {r['cpu_ratio']:.2f}"
               f" | {r['rnngen_rss_mb']:.0f} | {r['torch_rss_mb']:.0f} |")
+    if any("gemm_fraction_of_peak" in r for r in rows):
+        print("\nrnngen's training GEMMs against the SGEMM peak measured right after each run, same threads "
+              "(square SGEMM; medians over the runs above). \"inside\": GEMM FLOPs per wall second spent in "
+              "GEMM calls; \"whole step\": per wall second of the whole training step\n")
+        print("| config | threads | GFLOP/step | GFLOP/s inside GEMMs | share of step in GEMMs | GFLOP/s whole step "
+              "| SGEMM peak GFLOP/s | inside / peak | whole step / peak |")
+        print("|---|---|---|---|---|---|---|---|---|")
+        for r in rows:
+            if "gemm_fraction_of_peak" not in r:
+                continue
+            print(f"| {r['config']} | {r['threads']} | {r['gemm_gflop_per_step']:.2f} | {r['gemm_gflops_in_gemm']:.1f} "
+                  f"| {100 * r['gemm_time_share']:.0f}% | {r['gemm_gflops_whole_step']:.1f} | {r['gemm_sgemm_peak_gflops']:.1f} "
+                  f"| {100 * r['gemm_fraction_of_peak']:.0f}% | {100 * r['gemm_step_fraction_of_peak']:.0f}% |")
     if gen_rows:
         print("\nGeneration, one token at a time, argmax fed back (tokens/s = batch x steps/s; "
               "floor = weight bytes per token / read bandwidth per CPU-second over a buffer that size)\n")

@@ -3,13 +3,22 @@
 #include <cblas.h>
 #include <omp.h>
 
+#include <chrono>
+
+#include "ops/gemm_stats.h"
+
 namespace rnngen::ops {
 
 void gemm(bool ta, bool tb, int m, int n, int k, float alpha, const float* a, int lda,
           const float* b, int ldb, float beta, float* c, int ldc) {
   if (m == 0 || n == 0) return;
+  const bool count = gemm_stats_enabled();
+  const auto t0 = count ? std::chrono::steady_clock::now() : std::chrono::steady_clock::time_point{};
   cblas_sgemm(CblasRowMajor, ta ? CblasTrans : CblasNoTrans, tb ? CblasTrans : CblasNoTrans, m,
               n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+  if (count)
+    gemm_stats_add(2.0 * m * n * static_cast<double>(k),
+                   std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
 }
 
 void gemm(bool ta, bool tb, int m, int n, int k, double alpha, const double* a, int lda,

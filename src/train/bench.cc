@@ -14,6 +14,7 @@
 #include "models/lm_step.h"
 #include "models/rnnlm.h"
 #include "ops/gemm.h"
+#include "ops/gemm_stats.h"
 #include "rnngen/error.h"
 #include "train/clip.h"
 #include "train/optimizer.h"
@@ -135,7 +136,19 @@ BenchResult run_bench(const BenchOptions& o) {
     }
     res.train_steps = steps;
     std::vector<double> wall, cpu;
+    ops::gemm_stats_take();
+    ops::gemm_stats_enable(o.gemm_stats);
     time_repeats(o.repeats, static_cast<double>(steps) * n, [&] { for (int i = 0; i < steps; ++i) one_step(); }, wall, cpu);
+    ops::gemm_stats_enable(false);
+    if (o.gemm_stats) {
+      const ops::GemmStats g = ops::gemm_stats_take();
+      double total_wall = 0;
+      for (double tps : wall) total_wall += static_cast<double>(steps) * n / tps;
+      res.gemm_gflop_per_step = g.flops / (static_cast<double>(steps) * o.repeats) / 1e9;
+      res.gemm_gflops = g.seconds > 0 ? g.flops / g.seconds / 1e9 : 0;
+      res.step_gflops = g.flops / total_wall / 1e9;
+      res.gemm_time_share = g.seconds / total_wall;
+    }
     res.train_tps = spread(wall);
     res.train_cpu_tps = spread(cpu);
     std::vector<double> ms;
@@ -197,6 +210,7 @@ BenchResult run_bench(const BenchOptions& o) {
   struct rusage ru;
   getrusage(RUSAGE_SELF, &ru);
   res.peak_rss_mb = ru.ru_maxrss / 1024.0;
+  if (o.gemm_stats && o.mode != "generate") res.sgemm_peak_gflops = ops::sgemm_peak_gflops(o.peak_size, 3);
   return res;
 }
 
@@ -223,6 +237,17 @@ std::string bench_json(const BenchResult& r) {
     j["train_cpu_tokens_per_s"] = sp(r.train_cpu_tps);
     j["step_ms"] = sp(r.step_ms);
     j["loss"] = r.loss;
+    if (o.gemm_stats) {
+      j["gemm"] = nlohmann::ordered_json{
+          {"gflop_per_step", r.gemm_gflop_per_step},
+          {"gflops_in_gemm", r.gemm_gflops},
+          {"gflops_whole_step", r.step_gflops},
+          {"time_share", r.gemm_time_share},
+          {"sgemm_peak_gflops", r.sgemm_peak_gflops},
+          {"peak_size", o.peak_size},
+          {"fraction_of_peak", r.sgemm_peak_gflops > 0 ? r.gemm_gflops / r.sgemm_peak_gflops : 0.0},
+          {"step_fraction_of_peak", r.sgemm_peak_gflops > 0 ? r.step_gflops / r.sgemm_peak_gflops : 0.0}};
+    }
   }
   if (o.mode != "train") {
     j["gen_weights"] = o.weights;
@@ -258,6 +283,15 @@ std::string bench_table(const BenchResult& r) {
                   r.train_tps.max, r.train_cpu_tps.median, r.train_cpu_tps.min, r.train_cpu_tps.max,
                   r.step_ms.median, r.loss);
     s += line;
+    if (o.gemm_stats) {
+      std::snprintf(line, sizeof line,
+                    "GEMMs: %.2f GFLOP/step, %.1f GFLOP/s inside them (%.0f%% of the step's time), %.1f over the whole step; "
+                    "SGEMM peak (%d^3) %.1f GFLOP/s: %.0f%% inside, %.0f%% whole step\n",
+                    r.gemm_gflop_per_step, r.gemm_gflops, 100 * r.gemm_time_share, r.step_gflops, o.peak_size,
+                    r.sgemm_peak_gflops, 100 * r.gemm_gflops / r.sgemm_peak_gflops,
+                    100 * r.step_gflops / r.sgemm_peak_gflops);
+      s += line;
+    }
   }
   if (o.mode != "train") {
     std::snprintf(line, sizeof line,

@@ -6,7 +6,9 @@
 // are given per wall second and per second of process CPU time (the steadier one on a shared
 // machine). For batch-1 generation it also measures the read bandwidth (per CPU second) over a
 // buffer as large as the weights one token reads, and the floor that gives (bytes / bandwidth),
-// which it compares with the CPU milliseconds per token.
+// which it compares with the CPU milliseconds per token. With gemm_stats it also reports how
+// fast the training step's GEMMs run against the machine's SGEMM peak (measured after the peak
+// RSS is read, so the peak's matrices do not count in it).
 #pragma once
 #include <cstdint>
 #include <string>
@@ -24,6 +26,8 @@ struct BenchOptions {
   std::string mode = "both"; // train | generate | both
   int gen_batch = 64, gen_tokens = 0;  // tokens per repeat (0: auto)
   std::string weights = "fp32";        // generation weights: fp32 | bf16
+  bool gemm_stats = false;  // count training GEMM FLOPs and time; measure the SGEMM peak
+  int peak_size = 2048;     // the peak's square SGEMM size
   uint64_t seed = 1;
 };
 
@@ -41,6 +45,11 @@ struct BenchResult {
   Spread bandwidth_gbs;  // read bandwidth over weight_bytes, per CPU second
   double floor_ms = 0;   // weight_bytes / median bandwidth
   double peak_rss_mb = 0;
+  // --gemm-stats (training): GEMM FLOPs per step, their rate per wall second inside the GEMM
+  // calls and per wall second of the whole step, the SGEMM peak measured after the run (same
+  // threads), and the share of the step spent in GEMMs.
+  double gemm_gflop_per_step = 0, gemm_gflops = 0, step_gflops = 0, sgemm_peak_gflops = 0;
+  double gemm_time_share = 0;
 };
 
 BenchResult run_bench(const BenchOptions& o);
