@@ -107,21 +107,32 @@ void LmStepper::alloc(int batch) {
   for (int k : K_) maxk = std::max(maxk, k);
   // Batch > 1 runs SGEMM, which OpenBLAS does faster with the weight as a plain [K, G*H]
   // operand than as a transposed one (measured in docs/performance.md); made on first use.
-  if (batch > 1 && fmt_ == WeightFormat::kF32 && wt32_.empty()) {
+  // bf16 weights are widened into the same fp32 copy once: the values are the bf16-rounded
+  // ones either way, and widening blocks of rows before every SGEMM cost more than it saved
+  // (batch 64 at 2 threads ran at 0.37x the fp32 speed on Zen 5, docs/performance.md).
+  if (batch > 1 && wt32_.empty()) {
     const int GH = G_ * H_;
+    std::vector<float> wide;
+    auto widened = [&](const std::vector<uint16_t>& w16) -> const std::vector<float>& {
+      wide.resize(w16.size());
+      for (size_t q = 0; q < w16.size(); ++q) wide[q] = ops::from_bf16(w16[q]);
+      return wide;
+    };
+    const bool bf16 = fmt_ == WeightFormat::kBf16;
     wt32_.resize(L_);
     for (int l = 0; l < L_; ++l) {
-      wt32_[l].resize(w32_[l].size());
-      ops::transpose(GH, K_[l], w32_[l].data(), wt32_[l].data());
+      const std::vector<float>& w = bf16 ? widened(w16_[l]) : w32_[l];
+      wt32_[l].resize(w.size());
+      ops::transpose(GH, K_[l], w.data(), wt32_[l].data());
     }
-    dect32_.resize(dec32_.size());
-    ops::transpose(V_, H_, dec32_.data(), dect32_.data());
+    const std::vector<float>& d = bf16 ? widened(dec16_) : dec32_;
+    dect32_.resize(d.size());
+    ops::transpose(V_, H_, d.data(), dect32_.data());
   }
   if (batch == 1) {
     wt32_.clear();
     dect32_.clear();
   }
-  scratch_.assign(fmt_ == WeightFormat::kBf16 && batch > 1 ? static_cast<size_t>(ops::kWidenRows) * maxk : 0, 0.0f);
 }
 
 void LmStepper::reset(int batch) { alloc(batch); }
@@ -165,7 +176,6 @@ void LmStepper::run(const int32_t* ids, const std::vector<W>* packed, const std:
   const int B = B_, H = H_, GH = G_ * H;
   const float* emb = E_ > 0 ? net_.params() + net_.table().at("embedding.weight").offset : nullptr;
   float* pre = pre_.data();
-  float* scratch = scratch_.data();
   for (int l = 0; l < L_; ++l) {
     const int K = K_[l], in = K - H;
     float* xh = xh_[l].data();
@@ -193,7 +203,7 @@ void LmStepper::run(const int32_t* ids, const std::vector<W>* packed, const std:
         ops::gemm(false, false, B, nr, nc, 1.0f, xh + c0, K, wt + static_cast<size_t>(c0) * GHl + r0, GHl,
                   1.0f, y + r0, GHl);
       else
-        ops::gemm_wt_acc(B, nr, nc, w + static_cast<size_t>(r0) * K + c0, K, xh + c0, K, y + r0, GHl, scratch);
+        ops::gemv_acc(nr, nc, w + static_cast<size_t>(r0) * K + c0, K, xh + c0, y + r0);  // batch 1
     };
     switch (cell_) {
       case layers::Cell::kLstm: {
@@ -238,7 +248,7 @@ void LmStepper::run(const int32_t* ids, const std::vector<W>* packed, const std:
   if (!dect32_.empty())
     ops::gemm(false, false, B, V_, H, 1.0f, h_.data(), H, dect32_.data(), V_, 1.0f, lg, V_);
   else
-    ops::gemm_wt_acc(B, V_, H, dec.data(), H, h_.data(), H, lg, V_, scratch);
+    ops::gemv_acc(V_, H, dec.data(), H, h_.data(), lg);  // batch 1
 }
 
 template void LmStepper::run<float>(const int32_t*, const std::vector<float>*, const std::vector<float>&);

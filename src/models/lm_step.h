@@ -13,7 +13,9 @@
 //
 // Weights are copied at construction (or repack()): after the model's parameters change,
 // call repack(). With WeightFormat::kBf16 the packed matrices are stored as bf16 (half the
-// bytes per token) and widened to fp32 in registers; biases, state and sums stay fp32.
+// bytes per token) and widened to fp32 in registers; biases, state and sums stay fp32. At
+// batch > 1 the step is a GEMM, compute- rather than memory-bound, so both formats run SGEMM
+// on an fp32 W^T copy made on first use (for bf16, of the rounded values).
 //
 // Results equal RnnLm::forward over the same tokens up to float rounding (the sums run in a
 // different order); tests/models/lm_step_test.cc holds them to that.
@@ -58,8 +60,8 @@ class LmStepper {
   std::vector<std::vector<float>> w32_;       // per layer [G*H, K]
   std::vector<std::vector<uint16_t>> w16_;    // same, bf16
   std::vector<float> dec32_;                  // [V, H]
-  std::vector<std::vector<float>> wt32_;      // batch > 1, fp32: per layer W^T [K, G*H]
-  std::vector<float> dect32_;                 // batch > 1, fp32: [H, V]
+  std::vector<std::vector<float>> wt32_;      // batch > 1: per layer W^T [K, G*H], fp32
+  std::vector<float> dect32_;                 // batch > 1: [H, V], fp32
   std::vector<uint16_t> dec16_;
   std::vector<std::vector<float>> bias_;      // per layer [G*H] (GRU: r,z summed; n: b_in)
   std::vector<std::vector<float>> bias_hn_;   // GRU: b_hn [H]
@@ -69,7 +71,7 @@ class LmStepper {
   int B_ = 0;
   std::vector<std::vector<float>> xh_;  // per layer [B, K]: input then previous h
   std::vector<std::vector<float>> c_;   // LSTM: per layer [B, H]
-  std::vector<float> pre_, hg_, hn_, h_, c_new_, logits_, scratch_;
+  std::vector<float> pre_, hg_, hn_, h_, c_new_, logits_;
 };
 
 }  // namespace rnngen::models

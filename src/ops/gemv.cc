@@ -103,26 +103,5 @@ void gemv_acc(int rows, int cols, const uint16_t* w, int ldw, const float* x, fl
   gemv_any(rows, cols, w, ldw, x, y);
 }
 
-void gemm_wt_acc(int B, int rows, int cols, const float* w, int ldw, const float* x, int ldx,
-                 float* y, int ldy, float*) {
-  if (B == 1) return gemv_acc(rows, cols, w, ldw, x, y);
-  gemm(false, true, B, rows, cols, 1.0f, x, ldx, w, ldw, 1.0f, y, ldy);
-}
-
-void gemm_wt_acc(int B, int rows, int cols, const uint16_t* w, int ldw, const float* x, int ldx,
-                 float* y, int ldy, float* scratch) {
-  if (B == 1) return gemv_acc(rows, cols, w, ldw, x, y);
-  for (int r0 = 0; r0 < rows; r0 += kWidenRows) {
-    const int n = std::min(kWidenRows, rows - r0);
-    for (int r = 0; r < n; ++r) {
-      const uint16_t* src = w + static_cast<size_t>(r0 + r) * ldw;
-      float* dst = scratch + static_cast<size_t>(r) * cols;
-      int k = 0;
-      for (; k + 8 <= cols; k += 8) _mm256_storeu_ps(dst + k, load8(src + k));
-      for (; k < cols; ++k) dst[k] = from_bf16(src[k]);
-    }
-    gemm(false, true, B, n, cols, 1.0f, x, ldx, scratch, cols, 1.0f, y + r0, ldy);
-  }
-}
 
 }  // namespace rnngen::ops

@@ -28,13 +28,6 @@ inline float from_bf16(uint16_t h) {
 void gemv_acc(int rows, int cols, const float* w, int ldw, const float* x, float* y);
 void gemv_acc(int rows, int cols, const uint16_t* w, int ldw, const float* x, float* y);
 
-// Y[B, rows] (leading dim ldy) += X[B, cols] (ldx) W^T, for small batches: fp32 goes to SGEMM;
-// bf16 widens blocks of rows into `scratch` (kWidenRows * cols floats) and runs SGEMM on them.
-inline constexpr int kWidenRows = 64;
-void gemm_wt_acc(int B, int rows, int cols, const float* w, int ldw, const float* x, int ldx,
-                 float* y, int ldy, float* scratch);
-void gemm_wt_acc(int B, int rows, int cols, const uint16_t* w, int ldw, const float* x, int ldx,
-                 float* y, int ldy, float* scratch);
 
 template <typename W>
 void gemv_ref(int rows, int cols, const W* w, int ldw, const float* x, float* y) {
