@@ -12,7 +12,7 @@ namespace rnngen::models {
 
 InitScheme parse_init(const std::string& spec) {
   InitScheme s;
-  if (spec == "pytorch" || spec == "keras") {
+  if (spec == "pytorch" || spec == "keras" || spec == "dlfs2") {
     s.kind = spec;
     return s;
   }
@@ -26,7 +26,7 @@ InitScheme parse_init(const std::string& spec) {
       return s;
     }
   }
-  throw InputError("--init: expected pytorch, keras or uniform:A with A > 0, got '" + spec + "'");
+  throw InputError("--init: expected pytorch, keras, dlfs2 or uniform:A with A > 0, got '" + spec + "'");
 }
 
 namespace {
@@ -79,6 +79,15 @@ void init_params(const ModelConfig& cfg, const ParamTable& table, const InitSche
       fill_uniform(x, p.size, scheme.scale, rng);
     } else if (scheme.kind == "keras") {
       init_keras(cfg, p, rng, x);
+    } else if (scheme.kind == "dlfs2") {
+      // The book's Rnnlm / BetterRnnlm: embedding randn / 100, every weight randn / sqrt(fan_in)
+      // (fan_in = the input size of weight [out, in]), biases zero.
+      if (p.shape.size() == 1) {
+        std::fill(x, x + p.size, T(0));
+      } else {
+        const double sd = p.name == "embedding.weight" ? 0.01 : 1.0 / std::sqrt(static_cast<double>(p.shape[1]));
+        for (size_t i = 0; i < p.size; ++i) x[i] = static_cast<T>(sd * rng.normal());
+      }
     } else if (p.name == "embedding.weight") {
       for (size_t i = 0; i < p.size; ++i) x[i] = static_cast<T>(rng.normal());
     } else {

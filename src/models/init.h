@@ -6,6 +6,8 @@
 //              recurrent kernels (weight_hh) orthogonal; biases zero, except the LSTM
 //              forget-gate block, which is 1 (unit_forget_bias); Dense (decoder) weight
 //              glorot-uniform and bias zero.
+//   dlfs2:     "Deep Learning from Scratch 2" (seed 004, ch06 Rnnlm / BetterRnnlm): embedding
+//              N(0, 0.01^2), every weight [out, in] N(0, 1/in), biases zero.
 //   uniform:A  every tensor U(-A, A) (Zaremba et al. use 0.1).
 #pragma once
 #include <string>
@@ -17,11 +19,11 @@
 namespace rnngen::models {
 
 struct InitScheme {
-  std::string kind = "pytorch";  // "pytorch" | "keras" | "uniform"
+  std::string kind = "pytorch";  // "pytorch" | "keras" | "dlfs2" | "uniform"
   double scale = 0.1;            // A for "uniform"
 };
 
-// Parses "pytorch", "keras" or "uniform:A"; InputError naming --init otherwise.
+// Parses "pytorch", "keras", "dlfs2" or "uniform:A"; InputError naming --init otherwise.
 InitScheme parse_init(const std::string& spec);
 
 template <typename T>

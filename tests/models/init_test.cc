@@ -122,6 +122,33 @@ TEST(InitSchemes, PytorchAndUniformKeepTheirBounds) {
   for (const auto& p : m.table().entries()) EXPECT_LE(tensor(m, p.name).max_abs(), 0.1f) << p.name;
 }
 
+TEST(InitSchemes, Dlfs2HasTheBooksScales) {
+  // The book's randn / 100 and randn / sqrt(fan_in): sample standard deviations within 5% (each
+  // tensor has >= 4,000 values, so the sampling error is about 1%), means near 0, biases zero.
+  ModelConfig cfg = config("lstm", 40, 64, 2);
+  cfg.vocab_size = 200;
+  RnnLm<float> m(cfg);
+  Rng rng(3);
+  init_params(cfg, m.table(), parse_init("dlfs2"), rng, m.params());
+  auto sd = [&](const std::string& name, double want) {
+    const Span t = tensor(m, name);
+    double s1 = 0, s2 = 0;
+    for (size_t i = 0; i < t.n; ++i) {
+      s1 += t.x[i];
+      s2 += double(t.x[i]) * t.x[i];
+    }
+    const double mean = s1 / t.n, sdev = std::sqrt(s2 / t.n - mean * mean);
+    EXPECT_NEAR(sdev / want, 1.0, 0.05) << name;
+    EXPECT_LT(std::fabs(mean), 0.1 * want) << name;
+  };
+  sd("embedding.weight", 0.01);
+  sd("rnn.weight_ih_l0", 1 / std::sqrt(40.0));
+  sd("rnn.weight_hh_l0", 1 / std::sqrt(64.0));
+  sd("rnn.weight_ih_l1", 1 / std::sqrt(64.0));
+  sd("decoder.weight", 1 / std::sqrt(64.0));
+  for (const char* b : {"rnn.bias_ih_l0", "rnn.bias_hh_l1", "decoder.bias"}) EXPECT_EQ(tensor(m, b).max_abs(), 0.0f) << b;
+}
+
 TEST(InitSchemes, ParseRejectsJunk) {
   for (const char* bad : {"", "glorot", "uniform:", "uniform:-1", "uniform:x", "keras "})
     EXPECT_THROW(parse_init(bad), InputError) << bad;

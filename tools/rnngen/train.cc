@@ -33,7 +33,7 @@ void add_train(CLI::App& app, Runner& run) {
                   "also drop the embedding output (Zaremba et al. 2014; PyTorch word_language_model)")
       ->capture_default_str()->group(net);
   sub->add_flag("--tie-weights", o->tie_weights, "decoder shares the embedding matrix (embed = hidden)")->group(net);
-  sub->add_option("--init", o->init, "pytorch | keras | uniform:A")->capture_default_str()->group(net);
+  sub->add_option("--init", o->init, "pytorch | keras | dlfs2 | uniform:A")->capture_default_str()->group(net);
 
   auto* sched = "Optimisation";
   sub->add_option("--seq-len", o->seq_len, "truncated-BPTT window length")->capture_default_str()->group(sched);
