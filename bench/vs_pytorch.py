@@ -244,6 +244,9 @@ def main():
                 for k in ("gflop_per_step", "gflops_in_gemm", "gflops_whole_step", "time_share",
                           "sgemm_peak_gflops", "fraction_of_peak", "step_fraction_of_peak"):
                     r["gemm_" + k] = statistics.median(x["gemm"][k] for x in rn)
+                # The ceiling: every GEMM FLOP at the measured peak and nothing else costing time.
+                r["ceiling_tps"] = r["gemm_sgemm_peak_gflops"] / r["gemm_gflop_per_step"] * B * T
+                r["ceiling_ratio"] = r["ceiling_tps"] / r["torch_tps"]
             rows.append(r)
             raw.append({"summary": r, "rnngen": rn, "pytorch": pt})
             print(f"{name:16s} {th}t  rnngen {r['rnngen_tps']:9.0f} tok/s  "
@@ -320,16 +323,18 @@ def main():
     if any("gemm_fraction_of_peak" in r for r in rows):
         print("\nrnngen's training GEMMs against the SGEMM peak measured right after each run, same threads "
               "(square SGEMM; medians over the runs above). \"inside\": GEMM FLOPs per wall second spent in "
-              "GEMM calls; \"whole step\": per wall second of the whole training step\n")
+              "GEMM calls; \"whole step\": per wall second of the whole training step; \"ceiling\": the "
+              "tokens/s if every GEMM FLOP ran at that peak and nothing else took time, and its ratio to PyTorch\n")
         print("| config | threads | GFLOP/step | GFLOP/s inside GEMMs | share of step in GEMMs | GFLOP/s whole step "
-              "| SGEMM peak GFLOP/s | inside / peak | whole step / peak |")
-        print("|---|---|---|---|---|---|---|---|---|")
+              "| SGEMM peak GFLOP/s | inside / peak | whole step / peak | ceiling tok/s | ceiling / PyTorch |")
+        print("|---|---|---|---|---|---|---|---|---|---|---|")
         for r in rows:
             if "gemm_fraction_of_peak" not in r:
                 continue
             print(f"| {r['config']} | {r['threads']} | {r['gemm_gflop_per_step']:.2f} | {r['gemm_gflops_in_gemm']:.1f} "
                   f"| {100 * r['gemm_time_share']:.0f}% | {r['gemm_gflops_whole_step']:.1f} | {r['gemm_sgemm_peak_gflops']:.1f} "
-                  f"| {100 * r['gemm_fraction_of_peak']:.0f}% | {100 * r['gemm_step_fraction_of_peak']:.0f}% |")
+                  f"| {100 * r['gemm_fraction_of_peak']:.0f}% | {100 * r['gemm_step_fraction_of_peak']:.0f}% "
+                  f"| {r['ceiling_tps']:.0f} | {r['ceiling_ratio']:.2f} |")
     if gen_rows:
         print("\nGeneration, one token at a time, argmax fed back (tokens/s = batch x steps/s; "
               "floor = weight bytes per token / read bandwidth per CPU-second over a buffer that size)\n")
