@@ -8,9 +8,9 @@
 #   Dropout 0.5 after the embedding, between    --dropout 0.5 --embed-dropout 0.5
 #     the layers and before the Affine
 #   weight tying                                --tie-weights
-#   init: embedding randn/100, LSTM randn/      --init uniform:0.05 (PyTorch's default gives the
-#     sqrt(650) (std 0.01, 0.04)                  tied embedding N(0, 1): loss 12.96 after 20 steps,
-#                                                 against 8.40 with this; see docs/word_models.md)
+#   init: embedding (= the tied decoder)        --init dlfs2 (the same distributions; PyTorch's
+#     randn/100, LSTM randn/sqrt(650), biases 0   default gives the tied embedding N(0, 1): loss
+#                                                 12.96 after 20 steps; docs/word_models.md)
 #   SGD lr 20, max_grad 0.25, batch 20, T 35    --optimizer sgd --lr 20 --clip 0.25 --batch-size 20 --seq-len 35
 #   40 epochs; after each, if validation ppl    --epochs 40 --lr-schedule plateau --lr-decay 0.25
 #     is worse than the best: lr /= 4             (plateau: lr x 0.25 when validation loss does not
@@ -18,8 +18,8 @@
 #
 #   examples/ptb_better_rnnlm.sh [EPOCHS] [MAX_SECONDS]   (defaults 40 and no limit)
 # A full run is 40 passes over 929,589 tokens with a 2 x 650 network: at the 226-261 tokens/s
-# measured here (2 threads, busy 2-core machine; docs/word_models.md) about 40 hours, plus
-# validation. A short trial: ptb_better_rnnlm.sh 1 300.
+# measured on a busy 2-core machine, about 40 hours; at the 1,000 tokens/s of an idle Zen 3
+# (2 threads, 2026-12-02) about 10 hours, plus validation (docs/word_models.md). A short trial: ptb_better_rnnlm.sh 1 300.
 # Environment: RNNGEN (default build/rnngen), DATA (default ../shared/data), THREADS (default 2).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -35,7 +35,7 @@ rm -rf "$out"
   "$rnngen" train "$ptb/ptb.train.txt" --val "$ptb/ptb.valid.txt" --out "$out" \
   --tokenizer word --word-style ptb \
   --cell lstm --embed-size 650 --hidden-size 650 --num-layers 2 \
-  --dropout 0.5 --embed-dropout 0.5 --tie-weights --init uniform:0.05 \
+  --dropout 0.5 --embed-dropout 0.5 --tie-weights --init dlfs2 \
   --optimizer sgd --lr 20 --clip 0.25 --batch-size 20 --seq-len 35 --epochs "$epochs" \
   --lr-schedule plateau --lr-decay 0.25 --max-time "$max_time" --eval-every 0 \
   --seed 1 --threads "${THREADS:-2}" -q
