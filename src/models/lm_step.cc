@@ -103,8 +103,6 @@ void LmStepper::alloc(int batch) {
   h_.assign(BH, 0.0f);
   c_new_.assign(BH, 0.0f);
   logits_.assign(static_cast<size_t>(batch) * V_, 0.0f);
-  int maxk = H_;
-  for (int k : K_) maxk = std::max(maxk, k);
   // Batch > 1 runs SGEMM, which OpenBLAS does faster with the weight as a plain [K, G*H]
   // operand than as a transposed one (measured in docs/performance.md); made on first use.
   // bf16 weights are widened into the same fp32 copy once: the values are the bf16-rounded
