@@ -21,7 +21,7 @@ Generation rows (GEN_CONFIGS): LSTM H512 L2 (embedding 512, so one token reads t
 recurrent weights the issue counts, plus the decoder) stepped one token at a time, feeding back
 the argmax, at batch 1 and 64; PyTorch steps nn.LSTM the same way under torch.no_grad(). rnngen
 also reports the read bandwidth over a buffer of its per-token weight bytes and the floor
-(bytes / bandwidth); the bf16 row uses bf16 generation weights.
+(bytes / bandwidth); the bf16 and int8 rows use those generation weights (`--weights`).
 
   bench/vs_pytorch.py [--build build] [--configs char-lstm-h128,...] [--gen-configs gen-lstm-h512]
                       [--threads 1,2] [--repeats 3] [--json out.json]
@@ -260,7 +260,7 @@ def main():
         toks = max(10, 400 // max(1, B // 8))
         for th in threads:
             env = child_env(th, a.keep_openblas_env)
-            for weights in ("fp32", "bf16"):
+            for weights in ("fp32", "bf16", "int8"):
                 # rnngen's batch-1 figures come from its own batch-1 run (gen-batch 1 disables the
                 # second measurement); batch > 1 uses the gen-batch measurement.
                 rn_cmd = [rn_bin, "bench", "--json", "--mode", "generate", "--cell", cell,

@@ -15,7 +15,8 @@ namespace rnngen::models {
 WeightFormat parse_weight_format(const std::string& name) {
   if (name == "fp32" || name == "f32") return WeightFormat::kF32;
   if (name == "bf16") return WeightFormat::kBf16;
-  throw InputError("unknown weight format '" + name + "' (expected fp32 or bf16)");
+  if (name == "int8") return WeightFormat::kInt8;
+  throw InputError("unknown weight format '" + name + "' (expected fp32, bf16 or int8)");
 }
 
 LmStepper::LmStepper(const RnnLm<float>& net, WeightFormat fmt)
@@ -39,6 +40,8 @@ void LmStepper::repack() {
   wt32_.clear();
   dect32_.clear();
   w16_.assign(L_, {});
+  q8_.clear();
+  q8_.resize(L_);
   bias_.assign(L_, {});
   bias_hn_.assign(L_, {});
   for (int l = 0; l < L_; ++l) {
@@ -65,6 +68,17 @@ void LmStepper::repack() {
     if (fmt_ == WeightFormat::kBf16) {
       w16_[l].resize(w.size());
       for (size_t q = 0; q < w.size(); ++q) w16_[l][q] = ops::to_bf16(w[q]);
+    } else if (fmt_ == WeightFormat::kInt8) {
+      auto block = [&](int r0, int nr, int c0, int nc) {
+        q8_[l].push_back({r0, nr, c0, nc, ops::Int8Matrix(nr, nc, w.data() + static_cast<size_t>(r0) * K + c0, K)});
+      };
+      if (gru) {  // the blocks run() multiplies: r,z rows whole; n rows' x and h parts apart
+        block(0, 2 * H, 0, K);
+        if (in > 0) block(2 * H, H, 0, in);
+        block(2 * H, H, in, H);
+      } else {
+        block(0, GH, 0, K);
+      }
     } else {
       w32_[l] = std::move(w);
     }
@@ -75,6 +89,10 @@ void LmStepper::repack() {
     dec16_.resize(nd);
     for (size_t q = 0; q < nd; ++q) dec16_[q] = ops::to_bf16(dw[q]);
     dec32_.clear();
+  } else if (fmt_ == WeightFormat::kInt8) {
+    dec8_ = ops::Int8Matrix(V_, H_, dw, H_);
+    dec32_.clear();
+    dec16_.clear();
   } else {
     dec32_.assign(dw, dw + nd);
     dec16_.clear();
@@ -84,7 +102,7 @@ void LmStepper::repack() {
 }
 
 size_t LmStepper::weight_bytes() const {
-  const size_t wsz = fmt_ == WeightFormat::kBf16 ? 2 : 4;
+  const size_t wsz = fmt_ == WeightFormat::kBf16 ? 2 : fmt_ == WeightFormat::kInt8 ? 1 : 4;
   size_t n = static_cast<size_t>(V_) * H_;
   for (int l = 0; l < L_; ++l) n += static_cast<size_t>(G_) * H_ * K_[l];
   return n * wsz;
@@ -103,12 +121,16 @@ void LmStepper::alloc(int batch) {
   h_.assign(BH, 0.0f);
   c_new_.assign(BH, 0.0f);
   logits_.assign(static_cast<size_t>(batch) * V_, 0.0f);
+  if (fmt_ == WeightFormat::kInt8) {
+    xq_.assign(static_cast<size_t>(batch) * *std::max_element(K_.begin(), K_.end()), 128);
+    sx_.assign(batch, 0.0f);
+  }
   // Batch > 1 runs SGEMM, which OpenBLAS does faster with the weight as a plain [K, G*H]
   // operand than as a transposed one (measured in docs/performance.md); made on first use.
   // bf16 weights are widened into the same fp32 copy once: the values are the bf16-rounded
   // ones either way, and widening blocks of rows before every SGEMM cost more than it saved
   // (batch 64 at 2 threads ran at 0.37x the fp32 speed on Zen 5, docs/performance.md).
-  if (batch > 1 && wt32_.empty()) {
+  if (batch > 1 && wt32_.empty() && fmt_ != WeightFormat::kInt8) {
     const int GH = G_ * H_;
     std::vector<float> wide;
     auto widened = [&](const std::vector<uint16_t>& w16) -> const std::vector<float>& {
@@ -165,7 +187,7 @@ void LmStepper::get_state(LmState<float>& s) const {
 const float* LmStepper::step(const int32_t* ids) {
   RNNGEN_CHECK(B_ > 0);
   if (fmt_ == WeightFormat::kBf16) run(ids, w16_.data(), dec16_);
-  else run(ids, w32_.data(), dec32_);
+  else run(ids, w32_.data(), dec32_);  // int8 too: run() takes q8_ and dec8_ then
   return logits_.data();
 }
 
@@ -195,9 +217,16 @@ void LmStepper::run(const int32_t* ids, const std::vector<W>* packed, const std:
     const W* w = packed[l].data();
     const float* wt = wt32_.empty() ? nullptr : wt32_[l].data();
     const int GHl = GH;
+    const bool int8 = fmt_ == WeightFormat::kInt8;
+    if (int8) ops::quantize_rows_u8(B, K, xh, K, xq_.data(), K, sx_.data());
     // y[:, r0:r0+nr] += x[:, c0:c0+nc] W[r0:r0+nr, c0:c0+nc]^T (x, y with leading dims K, GH).
     auto mm = [&](int r0, int nr, int c0, int nc, float* y) {
-      if (wt)
+      if (int8) {
+        for (const Int8Block& q : q8_[l])
+          if (q.r0 == r0 && q.nr == nr && q.c0 == c0 && q.nc == nc)
+            return q.m.gemm_acc(B, xq_.data() + c0, K, sx_.data(), y + r0, GHl);
+        RNNGEN_CHECK(false && "no int8 block for this product");
+      } else if (wt)
         ops::gemm(false, false, B, nr, nc, 1.0f, xh + c0, K, wt + static_cast<size_t>(c0) * GHl + r0, GHl,
                   1.0f, y + r0, GHl);
       else
@@ -243,7 +272,10 @@ void LmStepper::run(const int32_t* ids, const std::vector<W>* packed, const std:
   }
   float* lg = logits_.data();
   for (int b = 0; b < B; ++b) std::memcpy(lg + static_cast<size_t>(b) * V_, dec_b_.data(), V_ * sizeof(float));
-  if (!dect32_.empty())
+  if (fmt_ == WeightFormat::kInt8) {
+    ops::quantize_rows_u8(B, H, h_.data(), H, xq_.data(), H, sx_.data());
+    dec8_.gemm_acc(B, xq_.data(), H, sx_.data(), lg, V_);
+  } else if (!dect32_.empty())
     ops::gemm(false, false, B, V_, H, 1.0f, h_.data(), H, dect32_.data(), V_, 1.0f, lg, V_);
   else
     ops::gemv_acc(V_, H, dec.data(), H, h_.data(), lg);  // batch 1

@@ -15,7 +15,10 @@
 // call repack(). With WeightFormat::kBf16 the packed matrices are stored as bf16 (half the
 // bytes per token) and widened to fp32 in registers; biases, state and sums stay fp32. At
 // batch > 1 the step is a GEMM, compute- rather than memory-bound, so both formats run SGEMM
-// on an fp32 W^T copy made on first use (for bf16, of the rounded values).
+// on an fp32 W^T copy made on first use (for bf16, of the rounded values). With
+// WeightFormat::kInt8 every packed matrix is int8 with a scale per row and each step's inputs
+// are quantised per row (ops/int8_gemm.h): a quarter of fp32's bytes at batch 1, integer GEMMs
+// at batch > 1, and the same results at every batch size.
 //
 // Results equal RnnLm::forward over the same tokens up to float rounding (the sums run in a
 // different order); tests/models/lm_step_test.cc holds them to that.
@@ -24,11 +27,12 @@
 #include <vector>
 
 #include "models/rnnlm.h"
+#include "ops/int8_gemm.h"
 
 namespace rnngen::models {
 
-enum class WeightFormat { kF32, kBf16 };
-WeightFormat parse_weight_format(const std::string& name);  // "fp32" | "bf16"
+enum class WeightFormat { kF32, kBf16, kInt8 };
+WeightFormat parse_weight_format(const std::string& name);  // "fp32" | "bf16" | "int8"
 
 class LmStepper {
  public:
@@ -63,6 +67,14 @@ class LmStepper {
   std::vector<std::vector<float>> wt32_;      // batch > 1: per layer W^T [K, G*H], fp32
   std::vector<float> dect32_;                 // batch > 1: [H, V], fp32
   std::vector<uint16_t> dec16_;
+  // int8: per layer the blocks the step multiplies (one for LSTM and RNN; GRU's r,z rows, and
+  // its n rows' input and hidden parts), and the decoder.
+  struct Int8Block {
+    int r0, nr, c0, nc;
+    ops::Int8Matrix m;
+  };
+  std::vector<std::vector<Int8Block>> q8_;
+  ops::Int8Matrix dec8_;
   std::vector<std::vector<float>> bias_;      // per layer [G*H] (GRU: r,z summed; n: b_in)
   std::vector<std::vector<float>> bias_hn_;   // GRU: b_hn [H]
   std::vector<float> table0_;                 // one-hot: W_ih^T [V, G*H]
@@ -72,6 +84,8 @@ class LmStepper {
   std::vector<std::vector<float>> xh_;  // per layer [B, K]: input then previous h
   std::vector<std::vector<float>> c_;   // LSTM: per layer [B, H]
   std::vector<float> pre_, hg_, hn_, h_, c_new_, logits_;
+  std::vector<uint8_t> xq_;  // int8: this step's quantised [x, h] rows (or h for the decoder)
+  std::vector<float> sx_;    // and their scales
 };
 
 }  // namespace rnngen::models

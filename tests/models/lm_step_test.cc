@@ -1,6 +1,7 @@
 // LmStepper (token-at-a-time generation) against RnnLm::forward over the whole sequence:
 // the logits of every step, for every cell, embedding or one-hot input, batch 1 and 3, from a
-// zero and from a given state, in fp32 (to float rounding) and bf16 (to bf16 rounding).
+// zero and from a given state, in fp32 (to float rounding), bf16 (to bf16 rounding) and int8
+// (close, and the same bits at every batch size).
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -97,6 +98,48 @@ TEST_P(LmStep, Bf16EqualsFp32OnRoundedWeights) {
   // A tied decoder is the embedding, which the stepper gathers in fp32: not comparable.
   if (GetParam().tie) GTEST_SKIP() << "tied decoder";
   EXPECT_LT(max_step_error(GetParam(), models::WeightFormat::kBf16, true, true), 1e-5);
+}
+
+TEST_P(LmStep, Int8WeightsStayClose) {
+  // int8: weights to 1/126 of each row's largest |w| (<= 0.3 here), the step's inputs to 1/254
+  // of each row's largest |x|; over sums of <= 48 terms the logits move by well under 0.1 (a
+  // wrong scale or a lost zero point moves them by about 1).
+  EXPECT_LT(max_step_error(GetParam(), models::WeightFormat::kInt8, true), 0.1);
+}
+
+TEST_P(LmStep, Int8GivesTheSameBitsAtEveryBatch) {
+  // The integer sums are exact, so batch > 1 (oneDNN's int8 matmul) and batch 1 (our GEMV)
+  // must agree to the bit on every stream.
+  const Case c = GetParam();
+  if (c.batch == 1) GTEST_SKIP() << "needs batch > 1";
+  ModelConfig cfg;
+  cfg.cell = c.cell;
+  cfg.vocab_size = 37;
+  cfg.embed_size = c.tie ? 24 : c.embed;
+  cfg.hidden_size = 24;
+  cfg.num_layers = 2;
+  cfg.tie_weights = c.tie;
+  models::RnnLm<float> m(cfg);
+  Rng rng(6);
+  models::init_params(cfg, m.table(), models::InitScheme{"uniform", 0.3}, rng, m.params());
+  const int B = c.batch, T = 6, V = cfg.vocab_size;
+  std::vector<int32_t> ids(static_cast<size_t>(B) * T);  // [T, B]
+  for (auto& v : ids) v = static_cast<int32_t>(rng.below(V));
+  models::LmStepper all(m, models::WeightFormat::kInt8), one(m, models::WeightFormat::kInt8);
+  std::vector<float> batched(static_cast<size_t>(T) * B * V);
+  all.reset(B);
+  for (int t = 0; t < T; ++t) {
+    const float* lg = all.step(ids.data() + static_cast<size_t>(t) * B);
+    std::copy(lg, lg + B * V, batched.begin() + static_cast<size_t>(t) * B * V);
+  }
+  for (int b = 0; b < B; ++b) {
+    one.reset(1);
+    for (int t = 0; t < T; ++t) {
+      const float* lg = one.step(ids.data() + static_cast<size_t>(t) * B + b);
+      for (int v = 0; v < V; ++v)
+        ASSERT_EQ(lg[v], batched[(static_cast<size_t>(t) * B + b) * V + v]) << "stream " << b << " step " << t;
+    }
+  }
 }
 
 INSTANTIATE_TEST_SUITE_P(

@@ -26,7 +26,7 @@ void add_eval(CLI::App& app, Runner& run) {
   sub->add_option("FILE", o->file, "UTF-8 text to score")->required();
   sub->add_flag("--json", o->json, "print one JSON object instead of a sentence");
   sub->add_option("--weights", o->weights,
-                  "score token by token through the generation path with fp32 or bf16 weights "
+                  "score token by token through the generation path with fp32, bf16 or int8 weights "
                   "(default: whole windows, fp32)");
   sub->add_option("--threads", o->threads, "threads (default: all cores)")->check(CLI::NonNegativeNumber);
   sub->callback([&run, o] {

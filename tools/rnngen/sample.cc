@@ -37,7 +37,7 @@ void add_sample(CLI::App& app, Runner& run) {
   sub->add_option("--num-samples", o->num_samples, "independent samples, separated by a blank line")->capture_default_str();
   sub->add_option("--skip-tokens", o->skip, "space-separated tokens that are never generated");
   sub->add_option("--threads", o->threads, "threads (>= 1)")->capture_default_str();
-  sub->add_option("--weights", o->weights, "weights of the token-by-token steps: fp32 | bf16 (half the bytes per token)")->capture_default_str();
+  sub->add_option("--weights", o->weights, "weights of the token-by-token steps: fp32 | bf16 (half the bytes per token) | int8 (a quarter, inputs quantised per step)")->capture_default_str();
   sub->callback([&run, o] {
     run = [o] {
       if (o->length < 1) throw InputError("--length must be >= 1, got " + std::to_string(o->length));
