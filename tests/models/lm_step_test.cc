@@ -147,7 +147,12 @@ INSTANTIATE_TEST_SUITE_P(
     ::testing::Values(Case{"lstm", 8, 1}, Case{"lstm", 8, 3}, Case{"lstm", 0, 1}, Case{"lstm", 0, 3},
                       Case{"gru", 8, 1}, Case{"gru", 8, 3}, Case{"gru", 0, 2}, Case{"rnn", 8, 1},
                       Case{"rnn", 0, 3}, Case{"rnn_relu", 8, 2}, Case{"lstm", 0, 1, true},
-                      Case{"gru", 0, 70}));
+                      Case{"gru", 0, 70}),
+    // Readable, stable names (the default prints the struct's bytes, a pointer among them).
+    [](const ::testing::TestParamInfo<Case>& i) {
+      return std::string(i.param.cell) + "_embed" + std::to_string(i.param.embed) + "_batch" +
+             std::to_string(i.param.batch) + (i.param.tie ? "_tied" : "");
+    });
 
 TEST(Gemv, MatchesReferenceForOddShapes) {
   Rng rng(1);
