@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "layers/cells.h"
 #include "text/utf8.h"
 
 namespace rnngen::train {
@@ -31,10 +32,19 @@ double TextScore::bits_per_char() const {
                                   : 0.0;
 }
 
+bool steps_score_faster(const ModelConfig& c) {
+  const int64_t G = layers::gate_count(models::parse_cell(c.cell)), H = c.hidden_size;
+  int64_t recurrent = 0;
+  for (int l = 0; l < c.num_layers; ++l) recurrent += G * H * ((l == 0 ? c.embed_size : H) + H);
+  const int64_t decoder = static_cast<int64_t>(c.vocab_size) * H;
+  return decoder <= recurrent && decoder + recurrent <= (int64_t{4} << 20);
+}
+
 TextScore score_text(models::RnnLm<float>& model, const text::Tokenizer& tok, std::string_view text,
                      const std::string& source, std::optional<models::WeightFormat> steps_weights) {
   TextScore r;
   const std::vector<int32_t> ids = tok.encode(text, source);
+  if (!steps_weights && steps_score_faster(model.config())) steps_weights = models::WeightFormat::kF32;
   r.stream = steps_weights ? score_stream_steps(model, ids, *steps_weights) : score_stream(model, ids);
   r.characters = static_cast<int64_t>(text::decode_utf8(text, source).size());
   r.predicted_characters = r.characters - static_cast<int64_t>(tok.first_token_chars(text, ids, source));

@@ -40,10 +40,20 @@ struct TextScore {
 };
 
 // steps_weights: score token by token through the generation path with weights in that format
-// (score_stream_steps) instead of windows of the training path.
+// (score_stream_steps). Without it the score is fp32, token by token or in windows of the
+// training path, whichever steps_score_faster picks (the same result to float rounding).
 TextScore score_text(models::RnnLm<float>& model, const text::Tokenizer& tok, std::string_view text,
                      const std::string& source,
                      std::optional<models::WeightFormat> steps_weights = std::nullopt);
+
+// At batch 1 a window's recurrent GEMMs have M = 1 (OpenBLAS packs W_hh again for every one),
+// so the stepper, one GEMV over every weight per token, is faster while those weights stay in
+// cache and the decoder is no larger than the recurrent layers; a window reads W_ih and the
+// decoder once for all its tokens, which wins for large models and vocabularies. Measured on
+// Zen 3 (docs/performance.md): steps 3.4x at char H128, 1.3-1.5x at char H512 x 2 (15 MB);
+// windows 1.5x at vocab 2,000 / H650 x 2 (32 MB), 1.4x at vocab 5,000 / H200 x 2, 1.9x at
+// vocab 5,691 / H650 x 2. The rule: decoder <= recurrent weights and at most 4M weights in all.
+bool steps_score_faster(const ModelConfig& c);
 
 // The same score computed token by token through models::LmStepper (the generation path),
 // with its weights in `fmt`: how much bf16 generation weights change the held-out loss.

@@ -73,6 +73,32 @@ TEST_P(StreamState, ResettingEveryWindowDiffers) {
       << "the state must matter, or the carried test above proves nothing";
 }
 
+TEST_P(StreamState, TokenByTokenEqualsWindows) {
+  // What `eval` runs for a model whose recurrent weights outweigh its decoder (this one): the
+  // generation path, token by token, gives the windows' score to float rounding.
+  ASSERT_TRUE(steps_score_faster(cfg_));
+  const StreamScore whole = score_stream(*net_, ids_);
+  const StreamScore steps = score_stream_steps(*net_, ids_, models::WeightFormat::kF32);
+  EXPECT_EQ(steps.predicted, whole.predicted);
+  EXPECT_NEAR(steps.nll_sum, whole.nll_sum, 1e-6 * whole.nll_sum);
+}
+
+TEST(StepsScoreFaster, FollowsTheLargerWeights) {
+  ModelConfig c;
+  c.cell = "lstm";
+  c.embed_size = 64;
+  c.hidden_size = 512;
+  c.num_layers = 2;
+  c.vocab_size = 65;  // a char model: decoder 33k weights, recurrent 3.8M
+  EXPECT_TRUE(steps_score_faster(c));
+  c.embed_size = c.hidden_size = 650;
+  c.vocab_size = 2000;  // decoder 1.3M, recurrent 6.8M: too large for the cache
+  EXPECT_FALSE(steps_score_faster(c));
+  c.hidden_size = c.embed_size = 200;
+  c.vocab_size = 10000;  // PTB small: decoder 2M, recurrent 0.64M
+  EXPECT_FALSE(steps_score_faster(c));
+}
+
 INSTANTIATE_TEST_SUITE_P(Cells, StreamState, ::testing::Values("lstm", "gru", "rnn"));
 
 }  // namespace
