@@ -85,6 +85,73 @@ void adam_range(size_t lo, size_t hi, float* __restrict p, const float* __restri
   }
 }
 
+struct RmspropScalars {
+  float a, one_a, eps, mom, wd, lr;
+};
+
+// PyTorch's RMSprop: eps outside the sqrt.
+template <bool kWd, bool kCentered, bool kBuf>
+void rmsprop_torch_range(size_t lo, size_t hi, float* __restrict p, const float* __restrict g,
+                         float* __restrict sq, float* __restrict gavg, float* __restrict buf,
+                         const RmspropScalars s) {
+  const float a = s.a, one_a = s.one_a, eps = s.eps, mom = s.mom, wd = s.wd, neg_lr = -s.lr;
+#pragma omp simd
+  for (size_t i = lo; i < hi; ++i) {
+    float gi = g[i];
+    if constexpr (kWd) gi = gi + wd * p[i];
+    const float sqi = sq[i] * a + one_a * gi * gi;
+    sq[i] = sqi;
+    float avg;
+    if constexpr (kCentered) {
+      const float ga = gavg[i] * a + one_a * gi;
+      gavg[i] = ga;
+      avg = std::sqrt(sqi + -1.0f * ga * ga);
+    } else {
+      avg = std::sqrt(sqi);
+    }
+    avg = avg + eps;
+    if constexpr (kBuf) {
+      const float b = buf[i] * mom + gi / avg;
+      buf[i] = b;
+      p[i] = p[i] + neg_lr * b;
+    } else {
+      p[i] = p[i] + neg_lr * (gi / avg);
+    }
+  }
+}
+
+// Keras 3's RMSprop: eps inside the sqrt, weight decay decoupled and applied first.
+template <bool kWd, bool kCentered, bool kBuf>
+void rmsprop_keras_range(size_t lo, size_t hi, float* __restrict p, const float* __restrict g,
+                         float* __restrict v, float* __restrict gavg, float* __restrict buf,
+                         const RmspropScalars s) {
+  const float r = s.a, one_r = s.one_a, eps = s.eps, mom = s.mom, wd = s.wd, lrf = s.lr;
+#pragma omp simd
+  for (size_t i = lo; i < hi; ++i) {
+    float pi = p[i];
+    if constexpr (kWd) pi = pi - pi * wd * lrf;  // var -= var * wd * lr
+    const float gi = g[i];
+    const float vi = r * v[i] + one_r * (gi * gi);
+    v[i] = vi;
+    float denom;
+    if constexpr (kCentered) {
+      const float ga = r * gavg[i] + one_r * gi;
+      gavg[i] = ga;
+      denom = vi - ga * ga + eps;
+    } else {
+      denom = vi + eps;
+    }
+    const float inc = (lrf * gi) / std::sqrt(denom);
+    if constexpr (kBuf) {
+      const float b = mom * buf[i] + inc;
+      buf[i] = b;
+      p[i] = pi - b;
+    } else {
+      p[i] = pi - inc;
+    }
+  }
+}
+
 std::string num(double v) {
   std::ostringstream os;
   os << v;
@@ -204,64 +271,31 @@ class Rmsprop final : public Optimizer {
 
  private:
   void step_pytorch(float* p, const float* g, double lr) {
-    const float a = static_cast<float>(o_.alpha), one_a = static_cast<float>(1.0 - o_.alpha);
-    const float eps = static_cast<float>(o_.eps), mom = static_cast<float>(o_.momentum);
-    const float wd = static_cast<float>(o_.weight_decay), neg_lr = static_cast<float>(-lr);
+    const RmspropScalars sc{static_cast<float>(o_.alpha), static_cast<float>(1.0 - o_.alpha),
+                            static_cast<float>(o_.eps), static_cast<float>(o_.momentum),
+                            static_cast<float>(o_.weight_decay), static_cast<float>(lr)};
     float* sq = sq_->data();
     float* buf = buf_ ? buf_->data() : nullptr;
     float* gavg = gavg_ ? gavg_->data() : nullptr;
-    const size_t n = n_;
-#pragma omp parallel for simd schedule(static) if (n >= kParallelMin)
-    for (size_t i = 0; i < n; ++i) {
-      float gi = g[i];
-      if (wd != 0) gi = gi + wd * p[i];
-      sq[i] = sq[i] * a + one_a * gi * gi;
-      float avg;
-      if (gavg) {
-        gavg[i] = gavg[i] * a + one_a * gi;
-        avg = std::sqrt(sq[i] + -1.0f * gavg[i] * gavg[i]);
-      } else {
-        avg = std::sqrt(sq[i]);
-      }
-      avg = avg + eps;  // PyTorch: eps outside the sqrt
-      if (buf) {
-        buf[i] = buf[i] * mom + gi / avg;
-        p[i] = p[i] + neg_lr * buf[i];
-      } else {
-        p[i] = p[i] + neg_lr * (gi / avg);
-      }
-    }
+    with_flags([&](auto has_wd, auto centered, auto has_buf) {
+      for_ranges(n_, [&](size_t lo, size_t hi) {
+        rmsprop_torch_range<has_wd(), centered(), has_buf()>(lo, hi, p, g, sq, gavg, buf, sc);
+      });
+    }, o_.weight_decay != 0, gavg != nullptr, buf != nullptr);
   }
 
   void step_keras(float* p, const float* g, double lr) {
-    const float r = static_cast<float>(o_.alpha), one_r = static_cast<float>(1.0 - o_.alpha);
-    const float eps = static_cast<float>(o_.eps), mom = static_cast<float>(o_.momentum);
-    const float wd = static_cast<float>(o_.weight_decay), lrf = static_cast<float>(lr);
+    const RmspropScalars sc{static_cast<float>(o_.alpha), static_cast<float>(1.0 - o_.alpha),
+                            static_cast<float>(o_.eps), static_cast<float>(o_.momentum),
+                            static_cast<float>(o_.weight_decay), static_cast<float>(lr)};
     float* v = sq_->data();
     float* buf = buf_ ? buf_->data() : nullptr;
     float* gavg = gavg_ ? gavg_->data() : nullptr;
-    const size_t n = n_;
-#pragma omp parallel for simd schedule(static) if (n >= kParallelMin)
-    for (size_t i = 0; i < n; ++i) {
-      // Keras 3 applies weight decay decoupled, before the update: var -= var * wd * lr.
-      if (wd != 0) p[i] = p[i] - p[i] * wd * lrf;
-      const float gi = g[i];
-      v[i] = r * v[i] + one_r * (gi * gi);
-      float denom;
-      if (gavg) {
-        gavg[i] = r * gavg[i] + one_r * gi;
-        denom = v[i] - gavg[i] * gavg[i] + eps;
-      } else {
-        denom = v[i] + eps;  // Keras: eps inside the sqrt
-      }
-      const float inc = (lrf * gi) / std::sqrt(denom);
-      if (buf) {
-        buf[i] = mom * buf[i] + inc;
-        p[i] = p[i] - buf[i];
-      } else {
-        p[i] = p[i] - inc;
-      }
-    }
+    with_flags([&](auto has_wd, auto centered, auto has_buf) {
+      for_ranges(n_, [&](size_t lo, size_t hi) {
+        rmsprop_keras_range<has_wd(), centered(), has_buf()>(lo, hi, p, g, v, gavg, buf, sc);
+      });
+    }, o_.weight_decay != 0, gavg != nullptr, buf != nullptr);
   }
 
   RmspropOptions o_;

@@ -185,6 +185,33 @@ TEST(Optimizer, KerasRmspropPutsEpsInsideTheSqrt) {
   EXPECT_NEAR(p, -1e-4 / std::sqrt(0.1 * 1e-8 + 1e-7), 1e-6);
 }
 
+TEST(Optimizer, KerasRmspropCenteredWithMomentumAndDecay) {
+  // Keras 3's RMSprop.update_step with every option on, written out in double: weight decay
+  // first (var -= var * wd * lr), then v, the centred average, the increment and momentum.
+  RmspropOptions o = RmspropOptions::keras();
+  o.centered = true;
+  o.momentum = 0.8;
+  o.weight_decay = 0.05;
+  const double r = o.alpha, eps = o.eps, lr = 0.03;
+  const int n = 5;
+  auto opt = make_optimizer(o, n);
+  std::vector<float> p = {0.5f, -1.25f, 2.0f, 0.0f, -0.75f};
+  std::vector<double> x(p.begin(), p.end()), v(n, 0.0), ga(n, 0.0), m(n, 0.0);
+  for (int step = 0; step < 4; ++step) {
+    std::vector<float> g(n);
+    for (int i = 0; i < n; ++i) g[i] = static_cast<float>(std::sin(1.7 * i + step) * (i + 1));
+    opt->step(p.data(), g.data(), lr);
+    for (int i = 0; i < n; ++i) {
+      x[i] -= x[i] * o.weight_decay * lr;
+      v[i] = r * v[i] + (1 - r) * g[i] * g[i];
+      ga[i] = r * ga[i] + (1 - r) * g[i];
+      m[i] = o.momentum * m[i] + lr * g[i] / std::sqrt(v[i] - ga[i] * ga[i] + eps);
+      x[i] -= m[i];
+      EXPECT_NEAR(p[i], x[i], 1e-5 * std::max(1.0, std::fabs(x[i]))) << "step " << step << " element " << i;
+    }
+  }
+}
+
 TEST(Optimizer, DefaultsByName) {
   EXPECT_EQ(make_optimizer(optimizer_defaults("sgd"), 1)->name(), "sgd");
   EXPECT_EQ(make_optimizer(optimizer_defaults("adam"), 1)->name(), "adam");
