@@ -16,6 +16,11 @@ namespace {
 
 constexpr int kWeightMax = 63;  // see the header: keeps vpmaddubsw's int16 pair sums exact
 constexpr int kActMax = 127;
+// A batch-1 product of fewer int8 weights than this runs on one thread: waking the other costs
+// more than it saves. Measured at 2 threads on Zen 3 (LSTM x 2, rnngen bench --weights int8):
+// H512 (2 MB per layer) 0.107 ms/token on one thread vs 0.155 split; H640 (3.3 MB) 0.227 vs
+// 0.206; H768 (4.7 MB) 0.474 vs 0.258; H1024 (8 MB) 1.55 vs 0.51.
+constexpr size_t kParallelMinBytes = size_t{3} << 20;
 
 inline int hsum(__m256i v) {
   __m128i s = _mm_add_epi32(_mm256_castsi256_si128(v), _mm256_extracti128_si256(v, 1));
@@ -139,7 +144,8 @@ void Int8Matrix::gemm_acc(int batch, const uint8_t* xq, int ldx, const float* sx
   if (batch == 1) {
     int32_t* one = dots1_.data();
     const int blocks = (rows_ + 3) / 4;
-    parallel_rows(blocks, static_cast<size_t>(4) * cols_, [&](int b0, int b1) {
+    const bool split = static_cast<size_t>(rows_) * cols_ >= kParallelMinBytes;
+    parallel_rows(blocks, split ? static_cast<size_t>(4) * cols_ : 0, [&](int b0, int b1) {
       gemv_rows(b0 * 4, std::min(rows_, b1 * 4), cols_, w_.data(), xq, one);
     });
     dots = one;

@@ -87,6 +87,17 @@ TEST(Int8Matrix, GemmIsExactAtEveryBatch) {
       }
 }
 
+TEST(Int8Matrix, GemmIsExactWhenSplitAmongThreads) {
+  // 2048 x 1536 int8 weights (3 MB) are enough for the batch-1 product to split its rows among
+  // the threads (when the machine has more than one).
+  Rng rng(10);
+  const int rows = 2048, cols = 1536;
+  std::vector<float> w(static_cast<size_t>(rows) * (cols + 2)), x(cols + 5);
+  for (auto& v : w) v = static_cast<float>(rng.uniform(-1, 1));
+  for (auto& v : x) v = static_cast<float>(rng.uniform(-1, 1));
+  expect_exact(1, rows, cols, w, x);
+}
+
 TEST(Int8Matrix, ExtremeCodesDoNotSaturate) {
   // Every weight at +-63 and every activation code at 255 or 1: the pair sums vpmaddubsw forms
   // are as large as they get (255 * 63 * 2 = 32130); a saturating int16 would lose them.
