@@ -16,7 +16,7 @@ WeightFormat parse_weight_format(const std::string& name) {
   if (name == "fp32" || name == "f32") return WeightFormat::kF32;
   if (name == "bf16") return WeightFormat::kBf16;
   if (name == "int8") return WeightFormat::kInt8;
-  throw InputError("unknown weight format '" + name + "' (expected fp32, bf16 or int8)");
+  throw InputError("--weights: unknown weight format '" + name + "' (expected fp32, bf16 or int8)");
 }
 
 LmStepper::LmStepper(const RnnLm<float>& net, WeightFormat fmt)
