@@ -39,7 +39,17 @@ void gemv_rows(int r0, int r1, int cols, const W* w, size_t ldw, const float* x,
     __m256 a0 = _mm256_setzero_ps(), a1 = a0, a2 = a0, a3 = a0;
     __m256 b0 = a0, b1 = a0, b2 = a0, b3 = a0;
     int k = 0;
+    // The next four rows, a line ahead per row: each row is a short stream (a few KB), too
+    // short for the hardware prefetcher to ramp up on before the kernel moves on.
+    const bool pf = r + 8 <= r1;
+    constexpr int kLine = 64 / sizeof(W);  // elements per cache line
     for (; k < c16; k += 16) {
+      if (pf && (k % kLine) == 0) {
+        _mm_prefetch(reinterpret_cast<const char*>(w0 + 4 * ldw + k), _MM_HINT_T0);
+        _mm_prefetch(reinterpret_cast<const char*>(w1 + 4 * ldw + k), _MM_HINT_T0);
+        _mm_prefetch(reinterpret_cast<const char*>(w2 + 4 * ldw + k), _MM_HINT_T0);
+        _mm_prefetch(reinterpret_cast<const char*>(w3 + 4 * ldw + k), _MM_HINT_T0);
+      }
       const __m256 x0 = _mm256_loadu_ps(x + k), x1 = _mm256_loadu_ps(x + k + 8);
       a0 = _mm256_fmadd_ps(load8(w0 + k), x0, a0);
       a1 = _mm256_fmadd_ps(load8(w1 + k), x0, a1);

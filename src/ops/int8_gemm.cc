@@ -47,7 +47,14 @@ void gemv_rows(int r0, int r1, int cols, const int8_t* w, const uint8_t* x, int3
     const int8_t* w3 = w2 + cols;
     __m256i a0 = _mm256_setzero_si256(), a1 = a0, a2 = a0, a3 = a0;
     int k = 0;
+    const bool pf = r + 8 <= r1;  // prefetch the next four rows, as ops/gemv.cc does
     for (; k < c32; k += 32) {
+      if (pf && (k & 63) == 0) {
+        _mm_prefetch(reinterpret_cast<const char*>(w0 + 4 * cols + k), _MM_HINT_T0);
+        _mm_prefetch(reinterpret_cast<const char*>(w1 + 4 * cols + k), _MM_HINT_T0);
+        _mm_prefetch(reinterpret_cast<const char*>(w2 + 4 * cols + k), _MM_HINT_T0);
+        _mm_prefetch(reinterpret_cast<const char*>(w3 + 4 * cols + k), _MM_HINT_T0);
+      }
       const __m256i xv = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(x + k));
       a0 = dot32(xv, w0 + k, a0);
       a1 = dot32(xv, w1 + k, a1);
