@@ -34,7 +34,8 @@ class Int8Matrix {
 
   // y[m, r] += float(sum_k (xq[m, k] - 128) q[r, k]) * (sx[m] * scale(r)) for m < batch,
   // r < rows; xq with leading dimension ldx, y with ldy. Batch 1 runs a GEMV here; larger
-  // batches oneDNN's int8 matmul on weights reordered once per batch size.
+  // batches oneDNN's int8 matmul on weights reordered once per batch size. Not for concurrent
+  // calls on one matrix: it keeps per-call buffers (as LmStepper, one per generating thread, does).
   void gemm_acc(int batch, const uint8_t* xq, int ldx, const float* sx, float* y, int ldy) const;
 
   int rows() const { return rows_; }
