@@ -263,41 +263,23 @@ class Rmsprop final : public Optimizer {
 
   void step(float* p, const float* g, double lr) override {
     ++steps_;
-    if (o_.flavor == RmspropFlavor::kKeras)
-      step_keras(p, g, lr);
-    else
-      step_pytorch(p, g, lr);
-  }
-
- private:
-  void step_pytorch(float* p, const float* g, double lr) {
     const RmspropScalars sc{static_cast<float>(o_.alpha), static_cast<float>(1.0 - o_.alpha),
                             static_cast<float>(o_.eps), static_cast<float>(o_.momentum),
                             static_cast<float>(o_.weight_decay), static_cast<float>(lr)};
     float* sq = sq_->data();
     float* buf = buf_ ? buf_->data() : nullptr;
     float* gavg = gavg_ ? gavg_->data() : nullptr;
-    with_flags([&](auto has_wd, auto centered, auto has_buf) {
+    with_flags([&](auto keras, auto has_wd, auto centered, auto has_buf) {
       for_ranges(n_, [&](size_t lo, size_t hi) {
-        rmsprop_torch_range<has_wd(), centered(), has_buf()>(lo, hi, p, g, sq, gavg, buf, sc);
+        if constexpr (keras())
+          rmsprop_keras_range<has_wd(), centered(), has_buf()>(lo, hi, p, g, sq, gavg, buf, sc);
+        else
+          rmsprop_torch_range<has_wd(), centered(), has_buf()>(lo, hi, p, g, sq, gavg, buf, sc);
       });
-    }, o_.weight_decay != 0, gavg != nullptr, buf != nullptr);
+    }, o_.flavor == RmspropFlavor::kKeras, o_.weight_decay != 0, gavg != nullptr, buf != nullptr);
   }
 
-  void step_keras(float* p, const float* g, double lr) {
-    const RmspropScalars sc{static_cast<float>(o_.alpha), static_cast<float>(1.0 - o_.alpha),
-                            static_cast<float>(o_.eps), static_cast<float>(o_.momentum),
-                            static_cast<float>(o_.weight_decay), static_cast<float>(lr)};
-    float* v = sq_->data();
-    float* buf = buf_ ? buf_->data() : nullptr;
-    float* gavg = gavg_ ? gavg_->data() : nullptr;
-    with_flags([&](auto has_wd, auto centered, auto has_buf) {
-      for_ranges(n_, [&](size_t lo, size_t hi) {
-        rmsprop_keras_range<has_wd(), centered(), has_buf()>(lo, hi, p, g, v, gavg, buf, sc);
-      });
-    }, o_.weight_decay != 0, gavg != nullptr, buf != nullptr);
-  }
-
+ private:
   RmspropOptions o_;
   std::vector<float>* sq_ = nullptr;
   std::vector<float>* buf_ = nullptr;
