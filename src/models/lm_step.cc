@@ -19,6 +19,14 @@ WeightFormat parse_weight_format(const std::string& name) {
   throw InputError("--weights: unknown weight format '" + name + "' (expected fp32, bf16 or int8)");
 }
 
+StepWeights step_weight_counts(const ModelConfig& c) {
+  const int64_t G = layers::gate_count(parse_cell(c.cell)), H = c.hidden_size;
+  StepWeights w;
+  for (int l = 0; l < c.num_layers; ++l) w.recurrent += G * H * ((l == 0 ? c.embed_size : H) + H);
+  w.decoder = static_cast<int64_t>(c.vocab_size) * H;
+  return w;
+}
+
 LmStepper::LmStepper(const RnnLm<float>& net, WeightFormat fmt)
     : net_(net), fmt_(fmt), cell_(parse_cell(net.config().cell)) {
   const ModelConfig& c = net.config();
@@ -103,9 +111,8 @@ void LmStepper::repack() {
 
 size_t LmStepper::weight_bytes() const {
   const size_t wsz = fmt_ == WeightFormat::kBf16 ? 2 : fmt_ == WeightFormat::kInt8 ? 1 : 4;
-  size_t n = static_cast<size_t>(V_) * H_;
-  for (int l = 0; l < L_; ++l) n += static_cast<size_t>(G_) * H_ * K_[l];
-  return n * wsz;
+  const StepWeights n = step_weight_counts(net_.config());
+  return static_cast<size_t>(n.recurrent + n.decoder) * wsz;
 }
 
 void LmStepper::alloc(int batch) {

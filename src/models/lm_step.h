@@ -34,6 +34,13 @@ namespace rnngen::models {
 enum class WeightFormat { kF32, kBf16, kInt8 };
 WeightFormat parse_weight_format(const std::string& name);  // "fp32" | "bf16" | "int8"
 
+// Weights one generation step multiplies: every layer's [W_ih | W_hh] (W_hh only for a one-hot
+// layer 0, whose W_ih is gathered) and the decoder.
+struct StepWeights {
+  int64_t recurrent = 0, decoder = 0;
+};
+StepWeights step_weight_counts(const ModelConfig& c);
+
 class LmStepper {
  public:
   explicit LmStepper(const RnnLm<float>& net, WeightFormat fmt = WeightFormat::kF32);

@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <cmath>
 
-#include "layers/cells.h"
 #include "text/utf8.h"
 
 namespace rnngen::train {
@@ -33,11 +32,8 @@ double TextScore::bits_per_char() const {
 }
 
 bool steps_score_faster(const ModelConfig& c) {
-  const int64_t G = layers::gate_count(models::parse_cell(c.cell)), H = c.hidden_size;
-  int64_t recurrent = 0;
-  for (int l = 0; l < c.num_layers; ++l) recurrent += G * H * ((l == 0 ? c.embed_size : H) + H);
-  const int64_t decoder = static_cast<int64_t>(c.vocab_size) * H;
-  return decoder <= recurrent && decoder + recurrent <= (int64_t{4} << 20);
+  const models::StepWeights n = models::step_weight_counts(c);
+  return n.decoder <= n.recurrent && n.decoder + n.recurrent <= (int64_t{4} << 20);
 }
 
 TextScore score_text(models::RnnLm<float>& model, const text::Tokenizer& tok, std::string_view text,
