@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "ops/cpu.h"
 #include "ops/gemm.h"
 #include "ops/parallel.h"
 
@@ -95,12 +96,93 @@ void gemv_rows(int r0, int r1, int cols, const W* w, size_t ldw, const float* x,
   }
 }
 
+// The same kernel on 16-wide vectors, for CPUs with AVX-512: half the instructions per weight
+// byte, and the column tail as one masked load instead of scalar steps.
+RNNGEN_TARGET_AVX512 inline __m512 load16(const float* p) { return _mm512_loadu_ps(p); }
+RNNGEN_TARGET_AVX512 inline __m512 load16(const uint16_t* p) {
+  const __m256i h = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p));
+  return _mm512_castsi512_ps(_mm512_slli_epi32(_mm512_cvtepu16_epi32(h), 16));
+}
+RNNGEN_TARGET_AVX512 inline __m512 load16(const float* p, __mmask16 m) { return _mm512_maskz_loadu_ps(m, p); }
+RNNGEN_TARGET_AVX512 inline __m512 load16(const uint16_t* p, __mmask16 m) {
+  const __m256i h = _mm256_maskz_loadu_epi16(m, p);
+  return _mm512_castsi512_ps(_mm512_slli_epi32(_mm512_cvtepu16_epi32(h), 16));
+}
+
+template <typename W>
+RNNGEN_TARGET_AVX512 void gemv_rows_avx512(int r0, int r1, int cols, const W* w, size_t ldw, const float* x,
+                                           float* y) {
+  const int c32 = cols & ~31, c16 = cols & ~15;
+  const __mmask16 tail = static_cast<__mmask16>((1u << (cols - c16)) - 1);
+  constexpr int kLine = 64 / sizeof(W);  // elements per cache line
+  int r = r0;
+  for (; r + 4 <= r1; r += 4) {
+    const W* w0 = w + r * ldw;
+    const W* w1 = w0 + ldw;
+    const W* w2 = w1 + ldw;
+    const W* w3 = w2 + ldw;
+    __m512 a0 = _mm512_setzero_ps(), a1 = a0, a2 = a0, a3 = a0;
+    __m512 b0 = a0, b1 = a0, b2 = a0, b3 = a0;
+    const bool pf = r + 8 <= r1;  // the next four rows, as the AVX2 kernel does
+    int k = 0;
+    for (; k < c32; k += 32) {
+      if (pf) {
+        for (int l = 0; l < 32; l += kLine) {
+          _mm_prefetch(reinterpret_cast<const char*>(w0 + 4 * ldw + k + l), _MM_HINT_T0);
+          _mm_prefetch(reinterpret_cast<const char*>(w1 + 4 * ldw + k + l), _MM_HINT_T0);
+          _mm_prefetch(reinterpret_cast<const char*>(w2 + 4 * ldw + k + l), _MM_HINT_T0);
+          _mm_prefetch(reinterpret_cast<const char*>(w3 + 4 * ldw + k + l), _MM_HINT_T0);
+        }
+      }
+      const __m512 x0 = _mm512_loadu_ps(x + k), x1 = _mm512_loadu_ps(x + k + 16);
+      a0 = _mm512_fmadd_ps(load16(w0 + k), x0, a0);
+      a1 = _mm512_fmadd_ps(load16(w1 + k), x0, a1);
+      a2 = _mm512_fmadd_ps(load16(w2 + k), x0, a2);
+      a3 = _mm512_fmadd_ps(load16(w3 + k), x0, a3);
+      b0 = _mm512_fmadd_ps(load16(w0 + k + 16), x1, b0);
+      b1 = _mm512_fmadd_ps(load16(w1 + k + 16), x1, b1);
+      b2 = _mm512_fmadd_ps(load16(w2 + k + 16), x1, b2);
+      b3 = _mm512_fmadd_ps(load16(w3 + k + 16), x1, b3);
+    }
+    if (k < c16) {
+      const __m512 x0 = _mm512_loadu_ps(x + k);
+      a0 = _mm512_fmadd_ps(load16(w0 + k), x0, a0);
+      a1 = _mm512_fmadd_ps(load16(w1 + k), x0, a1);
+      a2 = _mm512_fmadd_ps(load16(w2 + k), x0, a2);
+      a3 = _mm512_fmadd_ps(load16(w3 + k), x0, a3);
+      k += 16;
+    }
+    if (tail) {
+      const __m512 x0 = _mm512_maskz_loadu_ps(tail, x + k);
+      b0 = _mm512_fmadd_ps(load16(w0 + k, tail), x0, b0);
+      b1 = _mm512_fmadd_ps(load16(w1 + k, tail), x0, b1);
+      b2 = _mm512_fmadd_ps(load16(w2 + k, tail), x0, b2);
+      b3 = _mm512_fmadd_ps(load16(w3 + k, tail), x0, b3);
+    }
+    y[r] += _mm512_reduce_add_ps(_mm512_add_ps(a0, b0));
+    y[r + 1] += _mm512_reduce_add_ps(_mm512_add_ps(a1, b1));
+    y[r + 2] += _mm512_reduce_add_ps(_mm512_add_ps(a2, b2));
+    y[r + 3] += _mm512_reduce_add_ps(_mm512_add_ps(a3, b3));
+  }
+  for (; r < r1; ++r) {
+    const W* w0 = w + r * ldw;
+    __m512 a0 = _mm512_setzero_ps();
+    int k = 0;
+    for (; k < c16; k += 16) a0 = _mm512_fmadd_ps(load16(w0 + k), _mm512_loadu_ps(x + k), a0);
+    if (tail) a0 = _mm512_fmadd_ps(load16(w0 + k, tail), _mm512_maskz_loadu_ps(tail, x + k), a0);
+    y[r] += _mm512_reduce_add_ps(a0);
+  }
+}
+
 template <typename W>
 void gemv_any(int rows, int cols, const W* w, int ldw, const float* x, float* y) {
   if (rows <= 0) return;
   const int blocks = (rows + 3) / 4;
+  const bool wide = avx512();
   parallel_rows(blocks, static_cast<size_t>(4) * cols, [&](int b0, int b1) {
-    gemv_rows(b0 * 4, std::min(rows, b1 * 4), cols, w, static_cast<size_t>(ldw), x, y);
+    const int r0 = b0 * 4, r1 = std::min(rows, b1 * 4);
+    if (wide) gemv_rows_avx512(r0, r1, cols, w, static_cast<size_t>(ldw), x, y);
+    else gemv_rows(r0, r1, cols, w, static_cast<size_t>(ldw), x, y);
   });
 }
 

@@ -3,7 +3,8 @@
 // dimension ldw. The weight may be fp32 or bf16 (the upper 16 bits of an fp32, rounded to
 // nearest even; widened to fp32 in registers, accumulated in fp32). Rows are split over the
 // OpenMP threads when the matrix is large; each row's sum is computed the same way whatever the
-// split, so results do not depend on the thread count. AVX2+FMA (the build's floor).
+// split, so results do not depend on the thread count. AVX2+FMA (the build's floor), or
+// AVX-512 where the CPU has it (ops/cpu.h): the sums in another order, so other last bits.
 // gemv_ref is the scalar oracle (double accumulation).
 #pragma once
 #include <cstdint>

@@ -9,6 +9,7 @@
 #include "models/init.h"
 #include "models/lm_step.h"
 #include "models/rnnlm.h"
+#include "isa_paths.h"
 #include "ops/gemv.h"
 
 namespace rnngen {
@@ -155,24 +156,26 @@ INSTANTIATE_TEST_SUITE_P(
     });
 
 TEST(Gemv, MatchesReferenceForOddShapes) {
-  Rng rng(1);
-  for (int rows : {1, 3, 4, 7, 33}) {
-    for (int cols : {1, 7, 8, 15, 16, 17, 100}) {
-      std::vector<float> w(static_cast<size_t>(rows) * (cols + 3)), x(cols), y(rows), yr(rows);
-      for (auto& v : w) v = static_cast<float>(rng.uniform(-1, 1));
-      for (auto& v : x) v = static_cast<float>(rng.uniform(-1, 1));
-      for (int r = 0; r < rows; ++r) y[r] = yr[r] = static_cast<float>(r);
-      std::vector<uint16_t> w16(w.size());
-      for (size_t q = 0; q < w.size(); ++q) w16[q] = ops::to_bf16(w[q]);
-      ops::gemv_acc(rows, cols, w.data(), cols + 3, x.data(), y.data());
-      ops::gemv_ref(rows, cols, w.data(), cols + 3, x.data(), yr.data());
-      for (int r = 0; r < rows; ++r) EXPECT_NEAR(y[r], yr[r], 1e-5) << rows << "x" << cols;
-      for (int r = 0; r < rows; ++r) y[r] = yr[r] = static_cast<float>(r);
-      ops::gemv_acc(rows, cols, w16.data(), cols + 3, x.data(), y.data());
-      ops::gemv_ref(rows, cols, w16.data(), cols + 3, x.data(), yr.data());
-      for (int r = 0; r < rows; ++r) EXPECT_NEAR(y[r], yr[r], 1e-5) << rows << "x" << cols;
+  for_each_isa([] {
+    Rng rng(1);
+    for (int rows : {1, 3, 4, 7, 33}) {
+      for (int cols : {1, 7, 8, 15, 16, 17, 31, 32, 33, 47, 100}) {
+        std::vector<float> w(static_cast<size_t>(rows) * (cols + 3)), x(cols), y(rows), yr(rows);
+        for (auto& v : w) v = static_cast<float>(rng.uniform(-1, 1));
+        for (auto& v : x) v = static_cast<float>(rng.uniform(-1, 1));
+        for (int r = 0; r < rows; ++r) y[r] = yr[r] = static_cast<float>(r);
+        std::vector<uint16_t> w16(w.size());
+        for (size_t q = 0; q < w.size(); ++q) w16[q] = ops::to_bf16(w[q]);
+        ops::gemv_acc(rows, cols, w.data(), cols + 3, x.data(), y.data());
+        ops::gemv_ref(rows, cols, w.data(), cols + 3, x.data(), yr.data());
+        for (int r = 0; r < rows; ++r) EXPECT_NEAR(y[r], yr[r], 1e-5) << rows << "x" << cols;
+        for (int r = 0; r < rows; ++r) y[r] = yr[r] = static_cast<float>(r);
+        ops::gemv_acc(rows, cols, w16.data(), cols + 3, x.data(), y.data());
+        ops::gemv_ref(rows, cols, w16.data(), cols + 3, x.data(), yr.data());
+        for (int r = 0; r < rows; ++r) EXPECT_NEAR(y[r], yr[r], 1e-5) << rows << "x" << cols;
+      }
     }
-  }
+  });
 }
 
 }  // namespace

@@ -1,11 +1,12 @@
 // Int8 generation products (ops/int8_gemm.h): the quantisers against their definitions, and
-// Int8Matrix::gemm_acc at batch 1 (our AVX2 kernel) and batch > 1 (oneDNN's matmul) against
-// the exact integer sums computed one product at a time, bit for bit.
+// Int8Matrix::gemm_acc at batch 1 (our AVX2 and AVX512-VNNI kernels) and batch > 1 (oneDNN's
+// matmul) against the exact integer sums computed one product at a time, bit for bit.
 #include <gtest/gtest.h>
 
 #include <cmath>
 #include <vector>
 
+#include "isa_paths.h"
 #include "ops/int8_gemm.h"
 #include "util/rng.h"
 
@@ -87,6 +88,20 @@ TEST(Int8Matrix, GemmIsExactAtEveryBatch) {
       }
 }
 
+TEST(Int8Matrix, BatchOneIsExactOnEveryIsaPath) {
+  // Column counts around the 32- and 64-byte steps of the AVX2 and VNNI kernels and their tails.
+  for_each_isa([] {
+    Rng rng(11);
+    for (int rows : {1, 4, 7})
+      for (int cols : {1, 31, 63, 64, 65, 127, 128, 200}) {
+        std::vector<float> w(static_cast<size_t>(rows) * (cols + 2)), x(cols + 5);
+        for (auto& v : w) v = static_cast<float>(rng.uniform(-1, 1));
+        for (auto& v : x) v = static_cast<float>(rng.uniform(-3, 3));
+        expect_exact(1, rows, cols, w, x);
+      }
+  });
+}
+
 TEST(Int8Matrix, GemmIsExactWhenSplitAmongThreads) {
   // 2048 x 1536 int8 weights (3 MB) are enough for the batch-1 product to split its rows among
   // the threads (when the machine has more than one).
@@ -101,13 +116,15 @@ TEST(Int8Matrix, GemmIsExactWhenSplitAmongThreads) {
 TEST(Int8Matrix, ExtremeCodesDoNotSaturate) {
   // Every weight at +-63 and every activation code at 255 or 1: the pair sums vpmaddubsw forms
   // are as large as they get (255 * 63 * 2 = 32130); a saturating int16 would lose them.
-  for (int batch : {1, 3}) {
-    const int rows = 6, cols = 96;
-    std::vector<float> w(static_cast<size_t>(rows) * (cols + 2)), x(static_cast<size_t>(batch) * (cols + 5));
-    for (size_t i = 0; i < w.size(); ++i) w[i] = (i / 3) % 2 ? 1.0f : -1.0f;
-    for (size_t i = 0; i < x.size(); ++i) x[i] = (i / 2) % 2 ? 1.0f : -1.0f;
-    expect_exact(batch, rows, cols, w, x);
-  }
+  for_each_isa([] {
+    for (int batch : {1, 3}) {
+      const int rows = 6, cols = 96;
+      std::vector<float> w(static_cast<size_t>(rows) * (cols + 2)), x(static_cast<size_t>(batch) * (cols + 5));
+      for (size_t i = 0; i < w.size(); ++i) w[i] = (i / 3) % 2 ? 1.0f : -1.0f;
+      for (size_t i = 0; i < x.size(); ++i) x[i] = (i / 2) % 2 ? 1.0f : -1.0f;
+      expect_exact(batch, rows, cols, w, x);
+    }
+  });
 }
 
 }  // namespace
