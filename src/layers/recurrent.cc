@@ -2,7 +2,9 @@
 
 #include <algorithm>
 #include <cstring>
+#include <type_traits>
 
+#include "ops/cpu.h"
 #include "ops/gemm.h"
 #include "ops/pointwise.h"
 #include "util/check.h"
@@ -26,6 +28,13 @@ namespace {
 // slices are thin: `rnngen bench --threads 2`, Zen 5, split vs not: LSTM H256 B64 (32 rows
 // each) +5% tokens/s; H512 B32 (16 each) -2%; H1024 B32 (16 each) -15%.
 int g_min_rows_per_thread = 32;
+
+// The packed per-step products: float only (double is the checking path, on BLAS), on CPUs where
+// they were measured faster (AVX-512; RNNGEN_MAX_ISA=avx2 turns them off for an A/B run).
+template <typename T>
+bool use_packed() {
+  return std::is_same_v<T, float> && ops::avx512();
+}
 }  // namespace
 
 void set_batch_split_min_rows(int rows) { g_min_rows_per_thread = rows < 1 ? 1 : rows; }
@@ -91,11 +100,23 @@ void Recurrent<T>::run_forward(const RecurrentWeights<T>& w, const T* h0, const 
     grow(hg_, bg());
   }
 
-  // W_hh^T [H, G*H]: the per-step GEMM h [B,H] x W_hh^T runs 20-45% faster in OpenBLAS with
-  // the weight as a plain (not transposed) operand (bench/gemm_bench, M = 32).
-  grow(whhT_, static_cast<size_t>(H) * GH);
-  ops::transpose(GH, H, w.w_hh, whhT_.data());
-  const T* whhT = whhT_.data();
+  // The per-step product h [B,H] x W_hh^T: on AVX-512 CPUs oneDNN with W_hh packed once per
+  // window (ops/packed_gemm.h); else OpenBLAS on W_hh^T [H, G*H], 20-45% faster there with the
+  // weight as a plain (not transposed) operand (bench/gemm_bench, M = 32).
+  const bool packed = use_packed<T>();
+  const T* whhT = nullptr;
+  if (packed) {
+    if constexpr (std::is_same_v<T, float>) whh_fwd_.pack(true, H, GH, w.w_hh, H);
+  } else {
+    grow(whhT_, static_cast<size_t>(H) * GH);
+    ops::transpose(GH, H, w.w_hh, whhT_.data());
+    whhT = whhT_.data();
+  }
+  auto hh_gemm = [&](int nb, const T* hp, T* out) {  // out += hp W_hh^T
+    if constexpr (std::is_same_v<T, float>)
+      if (packed) return whh_fwd_.run(nb, hp, H, 1.0f, out, GH);
+    ops::gemm(false, false, nb, GH, H, T(1), hp, H, whhT, GH, T(1), out, GH);
+  };
 
   // Input projection of the whole window, with the biases that add before the nonlinearity
   // (GRU keeps b_hh inside r * (W_hn h + b_hn)).
@@ -133,19 +154,19 @@ void Recurrent<T>::run_forward(const RecurrentWeights<T>& w, const T* h0, const 
       T* yt = y(t) + rh;
       switch (cell_) {
         case Cell::kLstm:
-          ops::gemm(false, false, nb, GH, H, T(1), hp, H, whhT, GH, T(1), g, GH);
+          hh_gemm(nb, hp, g);
           lstm_step_forward(nb, H, g, c_prev(t) + rh, c(t) + rh, yt);
           break;
         case Cell::kGru: {
           T* hg = hg_.data() + rg;
           ops::broadcast_rows(nb, GH, w.b_hh, hg);
-          ops::gemm(false, false, nb, GH, H, T(1), hp, H, whhT, GH, T(1), hg, GH);
+          hh_gemm(nb, hp, hg);
           gru_step_forward(nb, H, g, hg, hp, hn_.data() + static_cast<size_t>(t) * BH + rh, yt);
           break;
         }
         case Cell::kRnnTanh:
         case Cell::kRnnRelu:
-          ops::gemm(false, false, nb, GH, H, T(1), hp, H, whhT, GH, T(1), g, GH);
+          hh_gemm(nb, hp, g);
           rnn_step_forward(nb, H, cell_ == Cell::kRnnRelu, g);
           std::memcpy(yt, g, static_cast<size_t>(nb) * H * sizeof(T));
           break;
@@ -173,6 +194,16 @@ void Recurrent<T>::backward(const RecurrentWeights<T>& w, const RecurrentGrads<T
     else std::fill(dc_.begin(), dc_.begin() + bh(), T(0));
   }
 
+  // dh [B,H] = dgates [B,G*H] x W_hh (+ dh for GRU), packed as in forward.
+  const bool packed = use_packed<T>();
+  if constexpr (std::is_same_v<T, float>)
+    if (packed) whh_bwd_.pack(false, GH, H, w.w_hh, H);
+  auto hh_gemm = [&](int nb, const T* dg, T beta, T* out) {  // out = dg W_hh + beta out
+    if constexpr (std::is_same_v<T, float>)
+      if (packed) return whh_bwd_.run(nb, dg, GH, beta, out, H);
+    ops::gemm(false, false, nb, H, GH, T(1), dg, GH, w.w_hh, H, beta, out, H);
+  };
+
   // As in forward, each thread runs the whole reverse loop over its own batch rows.
   const size_t BH = bh(), BG = bg();
   ops::parallel_blocks(B, g_min_rows_per_thread, [&](int b0, int b1) {
@@ -191,18 +222,18 @@ void Recurrent<T>::backward(const RecurrentWeights<T>& w, const RecurrentGrads<T
       switch (cell_) {
         case Cell::kLstm:
           lstm_step_backward(nb, H, act, c_prev(t) + rh, c(t) + rh, dht, dc, dgt);
-          ops::gemm(false, false, nb, H, GH, T(1), dgt, GH, w.w_hh, H, T(0), dh, H);
+          hh_gemm(nb, dgt, T(0), dh);
           break;
         case Cell::kGru: {
           T* dhg = dhgates_.data() + static_cast<size_t>(t) * BG + rg;
           gru_step_backward(nb, H, act, hn_.data() + off, h_prev(t) + rh, dht, dgt, dhg, dh);
-          ops::gemm(false, false, nb, H, GH, T(1), dhg, GH, w.w_hh, H, T(1), dh, H);
+          hh_gemm(nb, dhg, T(1), dh);
           break;
         }
         case Cell::kRnnTanh:
         case Cell::kRnnRelu:
           rnn_step_backward(nb, H, cell_ == Cell::kRnnRelu, y(t) + rh, dht, dgt);
-          ops::gemm(false, false, nb, H, GH, T(1), dgt, GH, w.w_hh, H, T(0), dh, H);
+          hh_gemm(nb, dgt, T(0), dh);
           break;
       }
     }

@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "layers/cells.h"
+#include "ops/packed_gemm.h"
 
 namespace rnngen::layers {
 
@@ -110,6 +111,7 @@ class Recurrent {
   std::vector<T> dh_, dc_, dh_step_;  // [B,H]
   std::vector<T> wT_;                 // one-hot input: W_ih^T [D, G*H]
   std::vector<T> whhT_;               // W_hh^T [H, G*H]
+  ops::PackedGemm whh_fwd_, whh_bwd_;  // float on AVX-512: W_hh^T and W_hh packed for the steps
   std::vector<T> dtable_;             // [vocab, G*H]
   std::vector<T> colsum_;             // [G*H]
 };

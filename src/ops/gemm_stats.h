@@ -1,6 +1,6 @@
-// Opt-in accounting of the float GEMMs (ops::gemm): FLOPs and the wall time spent inside them,
-// so `rnngen bench --gemm-stats` can say how close the training step's GEMMs run to the
-// machine's SGEMM peak (issue 6). Off by default; when off a GEMM pays one relaxed load.
+// Opt-in accounting of the float GEMMs (ops::gemm, ops::PackedGemm): FLOPs and the wall time
+// spent inside them, so `rnngen bench --gemm-stats` can say how close the training step's GEMMs
+// run to the machine's SGEMM peak (issue 6). Off by default; when off a GEMM pays one relaxed load.
 #pragma once
 #include <cstdint>
 
@@ -17,7 +17,7 @@ void gemm_stats_enable(bool on);
 bool gemm_stats_enabled();
 GemmStats gemm_stats_take();  // returns what was counted since the last take, and resets
 
-// Used by ops::gemm: one call's FLOPs and duration, from the calling thread.
+// Used by ops::gemm and ops::PackedGemm: one call's FLOPs and duration, from the calling thread.
 void gemm_stats_add(double flops, double seconds);
 
 // SGEMM rate of `size`^3 products at the current thread count: best-of-`repeats` GFLOP/s per

@@ -1,0 +1,87 @@
+#include "ops/packed_gemm.h"
+
+#include <omp.h>
+
+#include <chrono>
+#include <oneapi/dnnl/dnnl.hpp>
+
+#include "ops/gemm.h"
+#include "ops/gemm_stats.h"
+#include "util/check.h"
+
+namespace rnngen::ops {
+
+struct PackedGemm::Entry {
+  dnnl::engine eng;
+  dnnl::stream stream;
+  dnnl::matmul mm;
+  dnnl::memory src, weights, dst;
+  uint64_t version = 0;  // of the B packed into weights; 0: none yet
+};
+
+PackedGemm::PackedGemm() = default;
+PackedGemm::PackedGemm(PackedGemm&&) noexcept = default;
+PackedGemm& PackedGemm::operator=(PackedGemm&&) noexcept = default;
+PackedGemm::~PackedGemm() = default;
+
+void PackedGemm::pack(bool trans_b, int k, int n, const float* b, int ldb) {
+  RNNGEN_CHECK(k > 0 && n > 0 && b != nullptr);
+  if (trans_b != trans_b_ || k != k_ || n != n_ || ldb != ldb_) per_thread_.clear();  // new shape
+  trans_b_ = trans_b;
+  k_ = k;
+  n_ = n;
+  ldb_ = ldb;
+  b_ = b;
+  ++version_;
+  // Sized outside parallel regions only; a thread beyond it (a caller's own parallel region) falls
+  // back to BLAS in run().
+  if (!omp_in_parallel()) per_thread_.resize(static_cast<size_t>(omp_get_max_threads()));
+}
+
+void PackedGemm::run(int m, const float* a, int lda, float beta, float* c, int ldc) const {
+  RNNGEN_CHECK(b_ != nullptr && m > 0 && (beta == 0.0f || beta == 1.0f));
+  const size_t t = omp_in_parallel() ? static_cast<size_t>(omp_get_thread_num()) : 0;
+  if (t >= per_thread_.size()) {
+    gemm(false, trans_b_, m, n_, k_, 1.0f, a, lda, b_, ldb_, beta, c, ldc);
+    return;
+  }
+  const bool count = gemm_stats_enabled();  // as ops::gemm counts its calls
+  const auto t0 = count ? std::chrono::steady_clock::now() : std::chrono::steady_clock::time_point{};
+  auto& e = per_thread_[t][Key{m, lda, ldc, beta != 0.0f}];
+  using dnnl::memory;
+  using dt = memory::data_type;
+  if (!e) {
+    e = std::make_unique<Entry>();
+    e->eng = dnnl::engine(dnnl::engine::kind::cpu, 0);
+    e->stream = dnnl::stream(e->eng);
+    const memory::desc src_md({m, k_}, dt::f32, memory::dims{lda, 1});
+    const memory::desc w_any({k_, n_}, dt::f32, memory::format_tag::any);
+    const memory::desc dst_md({m, n_}, dt::f32, memory::dims{ldc, 1});
+    dnnl::primitive_attr attr;
+    if (beta != 0.0f) {
+      dnnl::post_ops po;
+      po.append_sum(1.0f);
+      attr.set_post_ops(po);
+    }
+    dnnl::matmul::primitive_desc pd(dnnl::matmul::desc(src_md, w_any, dst_md), attr, e->eng);
+    e->mm = dnnl::matmul(pd);
+    e->src = memory(src_md, e->eng, nullptr);
+    e->dst = memory(dst_md, e->eng, nullptr);
+    e->weights = memory(pd.weights_desc(), e->eng);
+  }
+  if (e->version != version_) {
+    const memory::desc b_md({k_, n_}, dt::f32, trans_b_ ? memory::dims{1, ldb_} : memory::dims{ldb_, 1});
+    memory user(b_md, e->eng, const_cast<float*>(b_));
+    dnnl::reorder(user, e->weights).execute(e->stream, user, e->weights);
+    e->version = version_;
+  }
+  e->src.set_data_handle(const_cast<float*>(a));
+  e->dst.set_data_handle(c);
+  e->mm.execute(e->stream, {{DNNL_ARG_SRC, e->src}, {DNNL_ARG_WEIGHTS, e->weights}, {DNNL_ARG_DST, e->dst}});
+  e->stream.wait();
+  if (count)
+    gemm_stats_add(2.0 * m * n_ * static_cast<double>(k_),
+                   std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
+}
+
+}  // namespace rnngen::ops
