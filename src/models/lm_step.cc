@@ -4,6 +4,7 @@
 #include <cstring>
 
 #include "layers/cells.h"
+#include "ops/cpu.h"
 #include "ops/gemm.h"
 #include "ops/gemv.h"
 #include "ops/pointwise.h"
@@ -160,6 +161,11 @@ void LmStepper::alloc(int batch) {
     wt32_.clear();
     dect32_.clear();
   }
+  if (wt32_.empty()) {
+    p32_.clear();
+    decp_ready_ = false;
+  }
+  p32_.resize(L_);
 }
 
 void LmStepper::reset(int batch) { alloc(batch); }
@@ -203,6 +209,9 @@ void LmStepper::run(const int32_t* ids, const std::vector<W>* packed, const std:
   const int B = B_, H = H_, GH = G_ * H;
   const float* emb = E_ > 0 ? net_.params() + net_.table().at("embedding.weight").offset : nullptr;
   float* pre = pre_.data();
+  // Batch > 1 in fp32 (bf16 widened): oneDNN on weights packed once where that is faster than
+  // OpenBLAS, which packs them again on every call (AVX-512 CPUs; ops/packed_gemm.h).
+  const bool packed_gemm = ops::avx512();
   for (int l = 0; l < L_; ++l) {
     const int K = K_[l], in = K - H;
     float* xh = xh_[l].data();
@@ -233,6 +242,12 @@ void LmStepper::run(const int32_t* ids, const std::vector<W>* packed, const std:
           if (q.r0 == r0 && q.nr == nr && q.c0 == c0 && q.nc == nc)
             return q.m.gemm_acc(B, xq_.data() + c0, K, sx_.data(), y + r0, GHl);
         RNNGEN_CHECK(false && "no int8 block for this product");
+      } else if (wt && packed_gemm) {
+        for (const PackedBlock& p : p32_[l])
+          if (p.r0 == r0 && p.nr == nr && p.c0 == c0 && p.nc == nc) return p.m.run(B, xh + c0, K, 1.0f, y + r0, GHl);
+        p32_[l].push_back({r0, nr, c0, nc, ops::PackedGemm()});
+        p32_[l].back().m.pack(false, nc, nr, wt + static_cast<size_t>(c0) * GHl + r0, GHl);
+        p32_[l].back().m.run(B, xh + c0, K, 1.0f, y + r0, GHl);
       } else if (wt)
         ops::gemm(false, false, B, nr, nc, 1.0f, xh + c0, K, wt + static_cast<size_t>(c0) * GHl + r0, GHl,
                   1.0f, y + r0, GHl);
@@ -282,6 +297,10 @@ void LmStepper::run(const int32_t* ids, const std::vector<W>* packed, const std:
   if (fmt_ == WeightFormat::kInt8) {
     ops::quantize_rows_u8(B, H, h_.data(), H, xq_.data(), H, sx_.data());
     dec8_.gemm_acc(B, xq_.data(), H, sx_.data(), lg, V_);
+  } else if (!dect32_.empty() && packed_gemm) {
+    if (!decp_ready_) decp_.pack(false, H, V_, dect32_.data(), V_);
+    decp_ready_ = true;
+    decp_.run(B, h_.data(), H, 1.0f, lg, V_);
   } else if (!dect32_.empty())
     ops::gemm(false, false, B, V_, H, 1.0f, h_.data(), H, dect32_.data(), V_, 1.0f, lg, V_);
   else

@@ -28,6 +28,7 @@
 
 #include "models/rnnlm.h"
 #include "ops/int8_gemm.h"
+#include "ops/packed_gemm.h"
 
 namespace rnngen::models {
 
@@ -81,6 +82,15 @@ class LmStepper {
     ops::Int8Matrix m;
   };
   std::vector<std::vector<Int8Block>> q8_;
+  // batch > 1 on AVX-512 CPUs: the same blocks of wt32_ (and dect32_) packed once for oneDNN,
+  // made on first use; they point into wt32_ and are cleared with it.
+  struct PackedBlock {
+    int r0, nr, c0, nc;
+    ops::PackedGemm m;
+  };
+  std::vector<std::vector<PackedBlock>> p32_;
+  ops::PackedGemm decp_;
+  bool decp_ready_ = false;
   ops::Int8Matrix dec8_;
   std::vector<std::vector<float>> bias_;      // per layer [G*H] (GRU: r,z summed; n: b_in)
   std::vector<std::vector<float>> bias_hn_;   // GRU: b_hn [H]
