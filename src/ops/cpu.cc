@@ -13,7 +13,7 @@ std::atomic<int> g_cap{-1};  // -1: not yet read from the environment
 bool capped() {
   int v = g_cap.load(std::memory_order_relaxed);
   if (v < 0) {
-    const char *e = std::getenv("RNNGEN_MAX_ISA");
+    const char* e = std::getenv("RNNGEN_MAX_ISA");
     v = (e && std::strcmp(e, "avx2") == 0) ? 1 : 0;
     g_cap.store(v, std::memory_order_relaxed);
   }
@@ -32,6 +32,11 @@ bool avx512() { return cpu_avx512() && !capped(); }
 
 bool avx512_vnni() {
   static const bool has = __builtin_cpu_supports("avx512vnni");
+  return avx512() && has;
+}
+
+bool avx512_bf16() {
+  static const bool has = __builtin_cpu_supports("avx512bf16");
   return avx512() && has;
 }
 

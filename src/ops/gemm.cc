@@ -5,6 +5,7 @@
 
 #include <chrono>
 
+#include "ops/bf16_gemm.h"
 #include "ops/gemm_stats.h"
 
 namespace rnngen::ops {
@@ -14,8 +15,11 @@ void gemm(bool ta, bool tb, int m, int n, int k, float alpha, const float* a, in
   if (m == 0 || n == 0) return;
   const bool count = gemm_stats_enabled();
   const auto t0 = count ? std::chrono::steady_clock::now() : std::chrono::steady_clock::time_point{};
-  cblas_sgemm(CblasRowMajor, ta ? CblasTrans : CblasNoTrans, tb ? CblasTrans : CblasNoTrans, m,
-              n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+  if (bf16_gemms() && alpha == 1.0f && (beta == 0.0f || beta == 1.0f))  // `--precision bf16`
+    gemm_bf16(ta, tb, m, n, k, a, lda, b, ldb, beta, c, ldc);
+  else
+    cblas_sgemm(CblasRowMajor, ta ? CblasTrans : CblasNoTrans, tb ? CblasTrans : CblasNoTrans, m,
+                n, k, alpha, a, lda, b, ldb, beta, c, ldc);
   if (count)
     gemm_stats_add(2.0 * m * n * static_cast<double>(k),
                    std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());

@@ -8,6 +8,10 @@
 #include "ops/gemm.h"
 #include "ops/parallel.h"
 
+// GCC 12's AVX-512 headers make their "undefined" vectors by self-initialisation, which
+// -Wmaybe-uninitialized reports at every inlined use (GCC bug 105593, fixed in GCC 13).
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+
 namespace rnngen::ops {
 
 namespace {
@@ -109,6 +113,11 @@ RNNGEN_TARGET_AVX512 inline __m512 load16(const uint16_t* p, __mmask16 m) {
   return _mm512_castsi512_ps(_mm512_slli_epi32(_mm512_cvtepu16_epi32(h), 16));
 }
 
+// The two halves added, then the AVX2 sum (GCC 12's _mm512_reduce_add_ps warns spuriously).
+RNNGEN_TARGET_AVX512 inline float hsum(__m512 v) {
+  return hsum(_mm256_add_ps(_mm512_castps512_ps256(v), _mm512_extractf32x8_ps(v, 1)));
+}
+
 template <typename W>
 RNNGEN_TARGET_AVX512 void gemv_rows_avx512(int r0, int r1, int cols, const W* w, size_t ldw, const float* x,
                                            float* y) {
@@ -159,10 +168,10 @@ RNNGEN_TARGET_AVX512 void gemv_rows_avx512(int r0, int r1, int cols, const W* w,
       b2 = _mm512_fmadd_ps(load16(w2 + k, tail), x0, b2);
       b3 = _mm512_fmadd_ps(load16(w3 + k, tail), x0, b3);
     }
-    y[r] += _mm512_reduce_add_ps(_mm512_add_ps(a0, b0));
-    y[r + 1] += _mm512_reduce_add_ps(_mm512_add_ps(a1, b1));
-    y[r + 2] += _mm512_reduce_add_ps(_mm512_add_ps(a2, b2));
-    y[r + 3] += _mm512_reduce_add_ps(_mm512_add_ps(a3, b3));
+    y[r] += hsum(_mm512_add_ps(a0, b0));
+    y[r + 1] += hsum(_mm512_add_ps(a1, b1));
+    y[r + 2] += hsum(_mm512_add_ps(a2, b2));
+    y[r + 3] += hsum(_mm512_add_ps(a3, b3));
   }
   for (; r < r1; ++r) {
     const W* w0 = w + r * ldw;
@@ -170,7 +179,7 @@ RNNGEN_TARGET_AVX512 void gemv_rows_avx512(int r0, int r1, int cols, const W* w,
     int k = 0;
     for (; k < c16; k += 16) a0 = _mm512_fmadd_ps(load16(w0 + k), _mm512_loadu_ps(x + k), a0);
     if (tail) a0 = _mm512_fmadd_ps(load16(w0 + k, tail), _mm512_maskz_loadu_ps(tail, x + k), a0);
-    y[r] += _mm512_reduce_add_ps(a0);
+    y[r] += hsum(a0);
   }
 }
 

@@ -5,6 +5,7 @@
 #include <chrono>
 #include <oneapi/dnnl/dnnl.hpp>
 
+#include "ops/bf16_gemm.h"
 #include "ops/gemm.h"
 #include "ops/gemm_stats.h"
 #include "util/check.h"
@@ -17,6 +18,7 @@ struct PackedGemm::Entry {
   dnnl::matmul mm;
   dnnl::memory src, weights, dst;
   uint64_t version = 0;  // of the B packed into weights; 0: none yet
+  std::vector<uint16_t> a16;  // bf16: A rounded, dense [m, k]
 };
 
 PackedGemm::PackedGemm() = default;
@@ -26,7 +28,9 @@ PackedGemm::~PackedGemm() = default;
 
 void PackedGemm::pack(bool trans_b, int k, int n, const float* b, int ldb) {
   RNNGEN_CHECK(k > 0 && n > 0 && b != nullptr);
-  if (trans_b != trans_b_ || k != k_ || n != n_ || ldb != ldb_) per_thread_.clear();  // new shape
+  const bool bf16 = bf16_gemms();
+  if (trans_b != trans_b_ || k != k_ || n != n_ || ldb != ldb_ || bf16 != bf16_) per_thread_.clear();  // new shape
+  bf16_ = bf16;
   trans_b_ = trans_b;
   k_ = k;
   n_ = n;
@@ -54,8 +58,10 @@ void PackedGemm::run(int m, const float* a, int lda, float beta, float* c, int l
     e = std::make_unique<Entry>();
     e->eng = dnnl::engine(dnnl::engine::kind::cpu, 0);
     e->stream = dnnl::stream(e->eng);
-    const memory::desc src_md({m, k_}, dt::f32, memory::dims{lda, 1});
-    const memory::desc w_any({k_, n_}, dt::f32, memory::format_tag::any);
+    // bf16: A is rounded into a16 (dense) on every call; the reorder below rounds B once.
+    const memory::desc src_md = bf16_ ? memory::desc({m, k_}, dt::bf16, memory::dims{k_, 1})
+                                      : memory::desc({m, k_}, dt::f32, memory::dims{lda, 1});
+    const memory::desc w_any({k_, n_}, bf16_ ? dt::bf16 : dt::f32, memory::format_tag::any);
     const memory::desc dst_md({m, n_}, dt::f32, memory::dims{ldc, 1});
     dnnl::primitive_attr attr;
     if (beta != 0.0f) {
@@ -75,7 +81,13 @@ void PackedGemm::run(int m, const float* a, int lda, float beta, float* c, int l
     dnnl::reorder(user, e->weights).execute(e->stream, user, e->weights);
     e->version = version_;
   }
-  e->src.set_data_handle(const_cast<float*>(a));
+  if (bf16_) {
+    e->a16.resize(static_cast<size_t>(m) * k_);
+    round_to_bf16(m, k_, a, lda, e->a16.data());
+    e->src.set_data_handle(e->a16.data());
+  } else {
+    e->src.set_data_handle(const_cast<float*>(a));
+  }
   e->dst.set_data_handle(c);
   e->mm.execute(e->stream, {{DNNL_ARG_SRC, e->src}, {DNNL_ARG_WEIGHTS, e->weights}, {DNNL_ARG_DST, e->dst}});
   e->stream.wait();

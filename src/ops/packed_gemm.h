@@ -21,7 +21,8 @@ class PackedGemm {
   ~PackedGemm();
 
   // B is [k, n] row-major with leading dimension ldb, or, with trans_b, B^T [n, k] is. Keeps the
-  // pointer: call pack() again whenever B's values change.
+  // pointer: call pack() again whenever B's values change. While ops::bf16_gemms() is on when
+  // pack() is called, B is packed in bf16 and each run() rounds A to bf16 (ops/bf16_gemm.h).
   void pack(bool trans_b, int k, int n, const float* b, int ldb);
 
   // C = A B + beta C (beta 0 or 1), A [m, k] with leading dimension lda, C [m, n] with ldc. May be
@@ -31,7 +32,7 @@ class PackedGemm {
  private:
   struct Entry;  // one matmul primitive, its packed B and memory objects
   using Key = std::tuple<int, int, int, bool>;  // m, lda, ldc, beta != 0
-  bool trans_b_ = false;
+  bool trans_b_ = false, bf16_ = false;
   int k_ = 0, n_ = 0, ldb_ = 0;
   const float* b_ = nullptr;
   uint64_t version_ = 0;  // bumped by pack(); an entry repacks when its copy is older

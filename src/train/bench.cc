@@ -18,6 +18,7 @@
 #include "rnngen/error.h"
 #include "train/clip.h"
 #include "train/optimizer.h"
+#include "train/options.h"
 #include "util/rng.h"
 
 namespace rnngen::train {
@@ -84,9 +85,11 @@ BenchResult run_bench(const BenchOptions& o) {
     throw InputError("--mode must be train, generate or both");
   if (o.repeats < 1 || o.batch < 1 || o.seq < 1 || o.vocab < 2 || o.hidden < 1 || o.layers < 1)
     throw InputError("bench: sizes and --repeats must be positive (vocab >= 2)");
+  check_precision(o.precision);
   BenchResult res;
   res.opt = o;
   ops::set_num_threads(o.threads);
+  const PrecisionScope precision(o.precision);
   ModelConfig cfg;
   cfg.cell = o.cell;
   cfg.vocab_size = o.vocab;
@@ -228,6 +231,7 @@ std::string bench_json(const BenchResult& r) {
   j["seq"] = o.seq;
   j["dropout"] = o.dropout;
   j["threads"] = o.threads;
+  j["precision"] = o.precision;
   j["repeats"] = o.repeats;
   if (o.mode != "generate") {
     j["train_steps_per_repeat"] = r.train_steps;

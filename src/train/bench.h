@@ -26,6 +26,7 @@ struct BenchOptions {
   std::string mode = "both"; // train | generate | both
   int gen_batch = 64, gen_tokens = 0;  // tokens per repeat (0: auto)
   std::string weights = "fp32";        // generation weights: fp32 | bf16 | int8
+  std::string precision = "fp32";      // training GEMMs: fp32 | bf16 (train --precision)
   bool gemm_stats = false;  // count training GEMM FLOPs and time; measure the SGEMM peak
   int peak_size = 2048;     // the peak's square SGEMM size
   uint64_t seed = 1;

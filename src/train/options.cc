@@ -3,6 +3,8 @@
 #include <cmath>
 #include <set>
 
+#include "ops/bf16_gemm.h"
+#include "ops/cpu.h"
 #include "rnngen/error.h"
 
 namespace rnngen::train {
@@ -71,6 +73,19 @@ void validate(const TrainOptions& o) {
   require(o.threads >= 0, "--threads must be >= 0, got " + str(o.threads));
   require(o.vocab_size >= 0, "--vocab-size must be >= 0, got " + str(o.vocab_size));
   require(!(o.resume && o.force), "--resume and --force contradict each other");
+  check_precision(o.precision);
 }
+
+void check_precision(const std::string& p) {
+  require(p == "fp32" || p == "bf16", "--precision must be fp32 or bf16, got " + p);
+  require(p == "fp32" || ops::avx512_bf16(),
+          "--precision bf16 needs a CPU with AVX512-BF16 (AMD Zen 4 or later, Intel Cooper Lake or Sapphire "
+          "Rapids or later); this one has none");
+}
+
+PrecisionScope::PrecisionScope(const std::string& precision) : before_(ops::bf16_gemms()) {
+  ops::set_bf16_gemms(precision == "bf16");
+}
+PrecisionScope::~PrecisionScope() { ops::set_bf16_gemms(before_); }
 
 }  // namespace rnngen::train

@@ -55,6 +55,7 @@ struct TrainOptions {
   int sample_length = 200;
   uint64_t seed = 1234;
   int threads = 0;  // 0 = all cores
+  std::string precision = "fp32";  // fp32 | bf16: GEMM inputs in bf16, fp32 sums (AVX512-BF16 CPUs)
   bool resume = false;
   bool force = false;  // allow overwriting an existing model in --out
   bool quiet = false;
@@ -62,5 +63,20 @@ struct TrainOptions {
 
 // InputError naming the flag for any value out of range.
 void validate(const TrainOptions& o);
+
+// InputError unless p is fp32, or bf16 on a CPU that has AVX512-BF16 (train and bench).
+void check_precision(const std::string& p);
+
+// Turns the bf16 GEMMs on for `--precision bf16` while it lives, and back as they were after.
+class PrecisionScope {
+ public:
+  explicit PrecisionScope(const std::string& precision);
+  ~PrecisionScope();
+  PrecisionScope(const PrecisionScope&) = delete;
+  PrecisionScope& operator=(const PrecisionScope&) = delete;
+
+ private:
+  bool before_;
+};
 
 }  // namespace rnngen::train

@@ -268,6 +268,7 @@ void Trainer::save_checkpoint(const fs::path& dir) {
              {"run_count", run_count_},
              {"last_eval_step", last_eval_step_},
              {"optimizer", opt_->name()},
+             {"precision", o_.precision},
              {"optimizer_steps", opt_->steps()},
              {"drop_rng", drop_rng_.save()},
              {"data_rng_epoch_start", data_rng_epoch_start_},
@@ -310,6 +311,10 @@ void Trainer::restore_checkpoint() {
   if (ck.meta.value("optimizer", std::string()) != opt_->name())
     throw InputError(path + ": was trained with --optimizer " + ck.meta.value("optimizer", std::string("?")) +
                      ", not " + opt_->name());
+  // Checkpoints from before --precision existed were fp32.
+  if (ck.meta.value("precision", std::string("fp32")) != o_.precision)
+    throw InputError(path + ": was trained with --precision " + ck.meta.value("precision", std::string("fp32")) +
+                     ", not " + o_.precision + " (resume with the same precision)");
   for (auto& [name, buf] : opt_->state()) *buf = need("optim/" + name, buf->size());
   // Put back model.safetensors as it was at the checkpoint: a stop evaluation after it may
   // have saved weights that the uninterrupted run would never have saved.
@@ -396,6 +401,7 @@ TrainResult Trainer::run() {
   validate(o_);
   check_out_dir(o_);
   ops::set_num_threads(o_.threads > 0 ? o_.threads : hardware_threads());
+  const PrecisionScope precision(o_.precision);
   lines_mode_ = o_.sequences == "lines";
 
   // Text, validation split and tokenizer.
@@ -460,6 +466,7 @@ TrainResult Trainer::run() {
   progress_.message("rnngen train: " + std::to_string(net_->num_params()) + " parameters, vocab " +
                     std::to_string(cfg.vocab_size) + ", " + std::to_string(per_epoch) +
                     " steps per epoch, " + std::to_string(ops::num_threads()) + " threads" +
+                    (o_.precision == "bf16" ? ", bf16 GEMMs" : "") +
                     (o_.resume ? ", resuming at step " + std::to_string(step_) : ""));
 
   auto prev = std::signal(SIGINT, on_sigint);

@@ -27,6 +27,8 @@ void add_bench(CLI::App& app, Runner& run) {
   sub->add_option("--gen-batch", o->gen_batch, "batch of the second generation measurement")->capture_default_str();
   sub->add_option("--gen-tokens", o->gen_tokens, "batch-1 tokens per repeat (0: auto)")->capture_default_str();
   sub->add_option("--weights", o->weights, "generation weights: fp32 | bf16 | int8")->capture_default_str();
+  sub->add_option("--precision", o->precision, "training GEMMs: fp32 | bf16 (as train --precision)")
+      ->capture_default_str();
   sub->add_flag("--gemm-stats", o->gemm_stats,
                "training: count the GEMMs' FLOPs and time, then measure the SGEMM peak and compare");
   sub->add_option("--peak-size", o->peak_size, "size of the square SGEMM the peak is measured on")

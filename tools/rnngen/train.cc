@@ -57,6 +57,10 @@ void add_train(CLI::App& app, Runner& run) {
   sub->add_option("--sample-length", o->sample_length, "tokens per printed sample")->capture_default_str()->group(book);
   sub->add_option("--seed", o->seed, "random seed (same seed + threads = same model bytes)")->capture_default_str()->check(not_negative())->group(book);
   sub->add_option("--threads", o->threads, "threads (0 = all cores)")->group(book);
+  sub->add_option("--precision", o->precision,
+                  "fp32 | bf16: GEMM inputs rounded to bf16, sums and weights fp32 (CPUs with AVX512-BF16; "
+                  "about 2x the GEMM rate on Zen 5)")
+      ->capture_default_str()->group(book);
   sub->add_flag("--resume", o->resume, "continue from the checkpoint in --out")->group(book);
   sub->add_flag("--force", o->force, "replace a model already in --out")->group(book);
   sub->add_flag("-q,--quiet", o->quiet, "no progress output")->group(book);
