@@ -186,6 +186,8 @@ def main():
     ap.add_argument("--repeats", type=int, default=3, help="alternating rounds per cell")
     ap.add_argument("--steps", type=int, default=0, help="steps per timed repeat (0: auto)")
     ap.add_argument("--keep-openblas-env", action="store_true")
+    ap.add_argument("--rnngen-precision", default="fp32",
+                    help="rnngen's training GEMMs: fp32 | bf16 (train --precision; PyTorch stays fp32)")
     ap.add_argument("--rnngen-bin", default=None, help="the rnngen binary (default BUILD/rnngen)")
     ap.add_argument("--json", default=None, help="also write the raw results here")
     # worker mode
@@ -218,7 +220,7 @@ def main():
                       "--embed-size", str(E), "--hidden-size", str(H), "--num-layers", str(L),
                       "--batch-size", str(B), "--seq-len", str(T), "--dropout", str(p),
                       "--threads", str(th), "--steps", str(steps), "--repeats", "3",
-                      "--warmup", "2", "--gemm-stats"] + (["--carry"] if carry else [])
+                      "--warmup", "2", "--gemm-stats", "--precision", a.rnngen_precision] + (["--carry"] if carry else [])
             pt_cmd = [TORCH_PY, os.path.abspath(__file__), "--torch-worker", "--config", name,
                       "--threads", str(th), "--steps", str(steps), "--reps", "3", "--warmup", "2"]
             rn, pt = [], []
@@ -235,7 +237,7 @@ def main():
                  "torch_max": max(x["tokens_per_s"] for x in pt),
                  "rnngen_rss_mb": max(x["peak_rss_mb"] for x in rn),
                  "torch_rss_mb": max(x["peak_rss_mb"] for x in pt),
-                 "torch_version": pt[0].get("torch")}
+                 "torch_version": pt[0].get("torch"), "rnngen_precision": a.rnngen_precision}
             r["ratio"] = r["rnngen_tps"] / r["torch_tps"]
             r["rnngen_cpu_tps"] = med(rn, "cpu_tokens_per_s")
             r["torch_cpu_tps"] = med(pt, "cpu_tokens_per_s")
@@ -299,7 +301,7 @@ def main():
                      "floor_ms": med(rn, lambda x: x["floor_ms_per_token"]),
                      "weight_mb": rn[0]["weight_bytes_per_token"] / 1e6,
                      "bandwidth_gbs": med(rn, lambda x: x["read_bandwidth_gbs"]["median"]),
-                     "torch_version": pt[0].get("torch")}
+                     "torch_version": pt[0].get("torch"), "rnngen_precision": a.rnngen_precision}
                 r["ratio"] = r["rnngen_tps"] / r["torch_tps"]
                 r["cpu_ratio"] = r["rnngen_cpu_tps"] / r["torch_cpu_tps"]
                 gen_rows.append(r)
@@ -312,7 +314,7 @@ def main():
 
     print(f"\nrnngen vs PyTorch {rows[0]['torch_version'] if rows else ''} "
           f"(training tokens/s, median of {a.repeats} alternating runs, min..max; {openblas_note};"
-          f" OMP_WAIT_POLICY=PASSIVE at >1 thread)\n")
+          f" OMP_WAIT_POLICY=PASSIVE at >1 thread; rnngen --precision {a.rnngen_precision}, PyTorch fp32)\n")
     print("| config | threads | rnngen tok/s | PyTorch tok/s | ratio | ratio per CPU-s | rnngen RSS MB | PyTorch RSS MB |")
     print("|---|---|---|---|---|---|---|---|")
     for r in rows:
