@@ -5,12 +5,12 @@
 #include <atomic>
 #include <map>
 #include <memory>
-#include <oneapi/dnnl/dnnl.hpp>
 #include <tuple>
 #include <vector>
 
 #include "ops/cpu.h"
 #include "ops/gemv.h"
+#include "ops/onednn.h"
 #include "util/check.h"
 
 // GCC 12's AVX-512 headers make their "undefined" vectors by self-initialisation, which
@@ -40,11 +40,6 @@ struct Matmul {
   dnnl::memory a, b, c;
 };
 using Key = std::tuple<bool, bool, int, int, int, int, bool>;  // ta, tb, m, n, k, ldc, beta != 0
-
-dnnl::engine& engine() {
-  static dnnl::engine eng(dnnl::engine::kind::cpu, 0);
-  return eng;
-}
 
 }  // namespace
 
@@ -81,20 +76,14 @@ void gemm_bf16(bool ta, bool tb, int m, int n, int k, const float* a, int lda, c
     using dnnl::memory;
     using dt = memory::data_type;
     e = std::make_unique<Matmul>();
-    e->stream = dnnl::stream(engine());
+    e->stream = dnnl::stream(cpu_engine());
     const memory::desc a_md({m, k}, dt::bf16, ta ? memory::dims{1, m} : memory::dims{k, 1});
     const memory::desc b_md({k, n}, dt::bf16, tb ? memory::dims{1, k} : memory::dims{n, 1});
     const memory::desc c_md({m, n}, dt::f32, memory::dims{ldc, 1});
-    dnnl::primitive_attr attr;
-    if (beta != 0.0f) {
-      dnnl::post_ops po;
-      po.append_sum(1.0f);
-      attr.set_post_ops(po);
-    }
-    e->mm = dnnl::matmul(dnnl::matmul::primitive_desc(dnnl::matmul::desc(a_md, b_md, c_md), attr, engine()));
-    e->a = memory(a_md, engine(), nullptr);
-    e->b = memory(b_md, engine(), nullptr);
-    e->c = memory(c_md, engine(), nullptr);
+    e->mm = dnnl::matmul(matmul_pd(a_md, b_md, c_md, beta != 0.0f));
+    e->a = memory(a_md, cpu_engine(), nullptr);
+    e->b = memory(b_md, cpu_engine(), nullptr);
+    e->c = memory(c_md, cpu_engine(), nullptr);
   }
   e->a.set_data_handle(abuf.data());
   e->b.set_data_handle(bbuf.data());

@@ -4,10 +4,10 @@
 
 #include <algorithm>
 #include <cmath>
-#include <oneapi/dnnl/dnnl.hpp>
 #include <utility>
 
 #include "ops/cpu.h"
+#include "ops/onednn.h"
 #include "ops/parallel.h"
 #include "util/check.h"
 
@@ -145,11 +145,6 @@ RNNGEN_TARGET_AVX512_VNNI void gemv_rows_vnni(int r0, int r1, int cols, const in
   }
 }
 
-dnnl::engine& cpu_engine() {
-  static dnnl::engine eng(dnnl::engine::kind::cpu, 0);
-  return eng;
-}
-
 }  // namespace
 
 void quantize_rows_u8(int rows, int cols, const float* x, int ldx, uint8_t* q, int ldq, float* scale) {
@@ -233,7 +228,7 @@ void Int8Matrix::gemm_acc(int batch, const uint8_t* xq, int ldx, const float* sx
       const memory::desc w_user({cols_, rows_}, dt::s8, memory::dims{1, cols_});  // W^T view of row-major W
       const memory::desc w_any({cols_, rows_}, dt::s8, memory::format_tag::any);
       const memory::desc dst_md({batch, rows_}, dt::s32, memory::format_tag::ab);
-      dnnl::matmul::primitive_desc pd(dnnl::matmul::desc(src_md, w_any, dst_md), eng);
+      const dnnl::matmul::primitive_desc pd = matmul_pd(src_md, w_any, dst_md, false);
       d->mm = dnnl::matmul(pd);
       d->acc.resize(static_cast<size_t>(batch) * rows_);
       d->src = memory(src_md, eng, nullptr);

@@ -3,17 +3,16 @@
 #include <omp.h>
 
 #include <chrono>
-#include <oneapi/dnnl/dnnl.hpp>
 
 #include "ops/bf16_gemm.h"
 #include "ops/gemm.h"
 #include "ops/gemm_stats.h"
+#include "ops/onednn.h"
 #include "util/check.h"
 
 namespace rnngen::ops {
 
 struct PackedGemm::Entry {
-  dnnl::engine eng;
   dnnl::stream stream;
   dnnl::matmul mm;
   dnnl::memory src, weights, dst;
@@ -56,28 +55,21 @@ void PackedGemm::run(int m, const float* a, int lda, float beta, float* c, int l
   using dt = memory::data_type;
   if (!e) {
     e = std::make_unique<Entry>();
-    e->eng = dnnl::engine(dnnl::engine::kind::cpu, 0);
-    e->stream = dnnl::stream(e->eng);
+    e->stream = dnnl::stream(cpu_engine());
     // bf16: A is rounded into a16 (dense) on every call; the reorder below rounds B once.
     const memory::desc src_md = bf16_ ? memory::desc({m, k_}, dt::bf16, memory::dims{k_, 1})
                                       : memory::desc({m, k_}, dt::f32, memory::dims{lda, 1});
     const memory::desc w_any({k_, n_}, bf16_ ? dt::bf16 : dt::f32, memory::format_tag::any);
     const memory::desc dst_md({m, n_}, dt::f32, memory::dims{ldc, 1});
-    dnnl::primitive_attr attr;
-    if (beta != 0.0f) {
-      dnnl::post_ops po;
-      po.append_sum(1.0f);
-      attr.set_post_ops(po);
-    }
-    dnnl::matmul::primitive_desc pd(dnnl::matmul::desc(src_md, w_any, dst_md), attr, e->eng);
+    const dnnl::matmul::primitive_desc pd = matmul_pd(src_md, w_any, dst_md, beta != 0.0f);
     e->mm = dnnl::matmul(pd);
-    e->src = memory(src_md, e->eng, nullptr);
-    e->dst = memory(dst_md, e->eng, nullptr);
-    e->weights = memory(pd.weights_desc(), e->eng);
+    e->src = memory(src_md, cpu_engine(), nullptr);
+    e->dst = memory(dst_md, cpu_engine(), nullptr);
+    e->weights = memory(pd.weights_desc(), cpu_engine());
   }
   if (e->version != version_) {
     const memory::desc b_md({k_, n_}, dt::f32, trans_b_ ? memory::dims{1, ldb_} : memory::dims{ldb_, 1});
-    memory user(b_md, e->eng, const_cast<float*>(b_));
+    memory user(b_md, cpu_engine(), const_cast<float*>(b_));
     dnnl::reorder(user, e->weights).execute(e->stream, user, e->weights);
     e->version = version_;
   }
