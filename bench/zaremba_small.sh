@@ -24,7 +24,8 @@
 #                                             sum over the runs (train_log.jsonl's elapsed_s)
 # Environment: KEEP_OPENBLAS_ENV=1 (see below), RNNGEN (default build/rnngen), DATA (default ../shared/data), PYTHON (default
 # /usr/bin/python3, which has PyTorch), EPOCHS, TRAIN_LINES / EVAL_LINES (0 = whole files),
-# SIDES (default "rnngen pytorch"), RESUME=1 (rnngen continues $OUT/rnngen when it holds a checkpoint).
+# SIDES (default "rnngen pytorch"), RESUME=1 (rnngen continues $OUT/rnngen when it holds a checkpoint),
+# PRECISION (rnngen's --precision, default fp32; bf16 on CPUs with AVX512-BF16; PyTorch stays fp32).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 rnngen=${RNNGEN:-build/rnngen}
@@ -38,6 +39,7 @@ decay=${DECAY:-0.5} decay_after=${DECAY_AFTER:-4} clip=${CLIP:-0.25} bptt=${BPTT
 out=${OUT:-out/zaremba_small}
 sides=${SIDES:-rnngen pytorch}
 resume=${RESUME:-0}
+precision=${PRECISION:-fp32}
 export OMP_WAIT_POLICY=PASSIVE  # idle threads sleep instead of spinning (both sides)
 # Both sides use the OpenBLAS kernels OpenBLAS picks for this CPU (AVX-512 where it has it), as
 # bench/vs_pytorch.py does, unless KEEP_OPENBLAS_ENV=1 keeps what the machine set.
@@ -56,7 +58,7 @@ slice "$ptb/ptb.test.txt" "$eval_lines" > "$out/test.txt"
 
 rn_train=- rn_eval=0 rn_ppl=nan
 if [[ " $sides " == *" rnngen "* ]]; then
-  echo "== rnngen ($epochs epochs, $(wc -l < "$out/train.txt") training lines)"
+  echo "== rnngen ($epochs epochs, $(wc -l < "$out/train.txt") training lines, --precision $precision)"
   resume_flag=()
   if [[ $resume == 1 && -f "$out/rnngen/checkpoint/state.safetensors" ]]; then
     resume_flag=(--resume)
@@ -73,7 +75,7 @@ if [[ " $sides " == *" rnngen "* ]]; then
     --dropout "$dropout" --embed-dropout "$dropout" --init "uniform:$init" \
     --optimizer sgd --lr 20 --clip "$clip" --batch-size 20 --seq-len "$bptt" --epochs "$epochs" \
     --lr-schedule step --lr-decay "$decay" --lr-decay-after "$decay_after" \
-    --seed 1 --threads 2 -q
+    --seed 1 --threads 2 --precision "$precision" -q
   t1=$(date +%s.%N)
   "$rnngen" eval "$out/rnngen" "$out/test.txt" --json --threads 2 > "$out/rnngen_test.json"
   t2=$(date +%s.%N)
