@@ -100,8 +100,11 @@ def torch_worker(a):
         x, y = ids[:, :-1], ids[:, 1:]
         if carry and state is not None:
             state = tuple(s.detach() for s in state) if isinstance(state, tuple) else state.detach()
-        logits, new_state = model(x, state if carry else None)
-        loss = torch.nn.functional.cross_entropy(logits.reshape(-1, V), y.reshape(-1))
+        # --torch-autocast: PyTorch's own mixed precision on CPUs (1.13 runs nn.LSTM/GRU/RNN in
+        # fp32 under it and the decoder's Linear in bf16).
+        with torch.autocast("cpu", dtype=torch.bfloat16, enabled=a.torch_autocast):
+            logits, new_state = model(x, state if carry else None)
+            loss = torch.nn.functional.cross_entropy(logits.reshape(-1, V).float(), y.reshape(-1))
         opt.zero_grad(set_to_none=True)
         loss.backward()
         torch.nn.utils.clip_grad_norm_(model.parameters(), 5.0)
@@ -187,7 +190,9 @@ def main():
     ap.add_argument("--steps", type=int, default=0, help="steps per timed repeat (0: auto)")
     ap.add_argument("--keep-openblas-env", action="store_true")
     ap.add_argument("--rnngen-precision", default="fp32",
-                    help="rnngen's training GEMMs: fp32 | bf16 (train --precision; PyTorch stays fp32)")
+                    help="rnngen's training GEMMs: fp32 | bf16 (train --precision)")
+    ap.add_argument("--torch-autocast", action="store_true",
+                    help="PyTorch's training step under torch.autocast('cpu', bfloat16)")
     ap.add_argument("--rnngen-bin", default=None, help="the rnngen binary (default BUILD/rnngen)")
     ap.add_argument("--json", default=None, help="also write the raw results here")
     # worker mode
@@ -222,7 +227,8 @@ def main():
                       "--threads", str(th), "--steps", str(steps), "--repeats", "3",
                       "--warmup", "2", "--gemm-stats", "--precision", a.rnngen_precision] + (["--carry"] if carry else [])
             pt_cmd = [TORCH_PY, os.path.abspath(__file__), "--torch-worker", "--config", name,
-                      "--threads", str(th), "--steps", str(steps), "--reps", "3", "--warmup", "2"]
+                      "--threads", str(th), "--steps", str(steps), "--reps", "3", "--warmup", "2"] + \
+                     (["--torch-autocast"] if a.torch_autocast else [])
             rn, pt = [], []
             for _ in range(a.repeats):
                 rn.append(run_json(rn_cmd, env))
@@ -237,7 +243,8 @@ def main():
                  "torch_max": max(x["tokens_per_s"] for x in pt),
                  "rnngen_rss_mb": max(x["peak_rss_mb"] for x in rn),
                  "torch_rss_mb": max(x["peak_rss_mb"] for x in pt),
-                 "torch_version": pt[0].get("torch"), "rnngen_precision": a.rnngen_precision}
+                 "torch_version": pt[0].get("torch"), "rnngen_precision": a.rnngen_precision,
+                 "torch_autocast": a.torch_autocast}
             r["ratio"] = r["rnngen_tps"] / r["torch_tps"]
             r["rnngen_cpu_tps"] = med(rn, "cpu_tokens_per_s")
             r["torch_cpu_tps"] = med(pt, "cpu_tokens_per_s")
@@ -301,7 +308,8 @@ def main():
                      "floor_ms": med(rn, lambda x: x["floor_ms_per_token"]),
                      "weight_mb": rn[0]["weight_bytes_per_token"] / 1e6,
                      "bandwidth_gbs": med(rn, lambda x: x["read_bandwidth_gbs"]["median"]),
-                     "torch_version": pt[0].get("torch"), "rnngen_precision": a.rnngen_precision}
+                     "torch_version": pt[0].get("torch"), "rnngen_precision": a.rnngen_precision,
+                 "torch_autocast": a.torch_autocast}
                 r["ratio"] = r["rnngen_tps"] / r["torch_tps"]
                 r["cpu_ratio"] = r["rnngen_cpu_tps"] / r["torch_cpu_tps"]
                 gen_rows.append(r)
@@ -314,7 +322,8 @@ def main():
 
     print(f"\nrnngen vs PyTorch {rows[0]['torch_version'] if rows else ''} "
           f"(training tokens/s, median of {a.repeats} alternating runs, min..max; {openblas_note};"
-          f" OMP_WAIT_POLICY=PASSIVE at >1 thread; rnngen --precision {a.rnngen_precision}, PyTorch fp32)\n")
+          f" OMP_WAIT_POLICY=PASSIVE at >1 thread; rnngen --precision {a.rnngen_precision}, PyTorch "
+          f"{'under torch.autocast(cpu, bfloat16)' if a.torch_autocast else 'fp32'})\n")
     print("| config | threads | rnngen tok/s | PyTorch tok/s | ratio | ratio per CPU-s | rnngen RSS MB | PyTorch RSS MB |")
     print("|---|---|---|---|---|---|---|---|")
     for r in rows:
