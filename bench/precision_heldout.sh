@@ -5,7 +5,8 @@
 # held-out loss (the contract's eval) of each, and their differences.
 #   bench/precision_heldout.sh [STEPS [THREADS]]     default 1500 steps, 2 threads
 # Needs a CPU with AVX512-BF16 (rnngen refuses bf16 elsewhere) and ../shared/data.
-# Environment: RNNGEN (binary, default build/rnngen), KEEP=DIR keeps the split, models and logs.
+# Environment: RNNGEN (binary, default build/rnngen), KEEP=DIR keeps the split, models and logs,
+# HIDDEN (LSTM width, default 256) and BATCH (default 64).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 steps=${1:-1500}
@@ -17,7 +18,7 @@ data=../shared/data/tinyshakespeare.txt
 if [[ -n ${KEEP:-} ]]; then work=$KEEP; mkdir -p "$work"; else work=$(mktemp -d); trap 'rm -rf "$work"' EXIT; fi
 export OMP_WAIT_POLICY=PASSIVE
 unset OPENBLAS_CORETYPE OPENBLAS_L2_SIZE  # OpenBLAS's kernels for this CPU, as the other benchmarks
-echo "$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(nproc) cores; commit $(git rev-parse --short HEAD 2>/dev/null || echo unknown); $steps steps, $threads threads"
+echo "$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(nproc) cores; commit $(git rev-parse --short HEAD 2>/dev/null || echo unknown); $steps steps, $threads threads, LSTM ${HIDDEN:-256} x 2, batch ${BATCH:-64}"
 python3 - "$data" "$work" <<'PY'
 import sys
 text = open(sys.argv[1], encoding="utf-8").read()
@@ -25,7 +26,7 @@ cut = int(len(text) * 0.9)
 open(sys.argv[2] + "/train.txt", "w", encoding="utf-8").write(text[:cut])
 open(sys.argv[2] + "/heldout.txt", "w", encoding="utf-8").write(text[cut:])
 PY
-model=(--embed-size 256 --hidden-size 256 --num-layers 2 --cell lstm --batch-size 64 --seq-len 100
+model=(--embed-size 256 --hidden-size "${HIDDEN:-256}" --num-layers 2 --cell lstm --batch-size "${BATCH:-64}" --seq-len 100
        --optimizer adam --lr 2e-3 --clip 5)
 for p in fp32 bf16; do
   rm -rf "$work/$p"
