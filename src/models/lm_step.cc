@@ -156,15 +156,13 @@ void LmStepper::alloc(int batch) {
     const std::vector<float>& d = bf16 ? widened(dec16_) : dec32_;
     dect32_.resize(d.size());
     ops::transpose(V_, H_, d.data(), dect32_.data());
+    decp_.pack(false, H_, V_, dect32_.data(), V_);  // records the pointer; packs on first run
   }
   if (batch == 1) {
     wt32_.clear();
     dect32_.clear();
   }
-  if (wt32_.empty()) {
-    p32_.clear();
-    decp_ready_ = false;
-  }
+  if (wt32_.empty()) p32_.clear();
   p32_.resize(L_);
 }
 
@@ -298,8 +296,6 @@ void LmStepper::run(const int32_t* ids, const std::vector<W>* packed, const std:
     ops::quantize_rows_u8(B, H, h_.data(), H, xq_.data(), H, sx_.data());
     dec8_.gemm_acc(B, xq_.data(), H, sx_.data(), lg, V_);
   } else if (!dect32_.empty() && packed_gemm) {
-    if (!decp_ready_) decp_.pack(false, H, V_, dect32_.data(), V_);
-    decp_ready_ = true;
     decp_.run(B, h_.data(), H, 1.0f, lg, V_);
   } else if (!dect32_.empty())
     ops::gemm(false, false, B, V_, H, 1.0f, h_.data(), H, dect32_.data(), V_, 1.0f, lg, V_);

@@ -82,15 +82,14 @@ class LmStepper {
     ops::Int8Matrix m;
   };
   std::vector<std::vector<Int8Block>> q8_;
-  // batch > 1 on AVX-512 CPUs: the same blocks of wt32_ (and dect32_) packed once for oneDNN,
-  // made on first use; they point into wt32_ and are cleared with it.
+  // batch > 1 on AVX-512 CPUs: the same blocks of wt32_ packed once for oneDNN, made on first
+  // use; they point into wt32_ and are cleared with it.
   struct PackedBlock {
     int r0, nr, c0, nc;
     ops::PackedGemm m;
   };
   std::vector<std::vector<PackedBlock>> p32_;
-  ops::PackedGemm decp_;
-  bool decp_ready_ = false;
+  ops::PackedGemm decp_;  // dect32_, packed when dect32_ is made
   ops::Int8Matrix dec8_;
   std::vector<std::vector<float>> bias_;      // per layer [G*H] (GRU: r,z summed; n: b_in)
   std::vector<std::vector<float>> bias_hn_;   // GRU: b_hn [H]
