@@ -13,6 +13,18 @@
 
 namespace rnngen::models {
 
+namespace {
+
+// The matrix of the block at rows r0.., columns c0.. of blocks, or nullptr.
+template <typename Block>
+auto find_block(std::vector<Block>& blocks, int r0, int nr, int c0, int nc) -> decltype(&blocks.front().m) {
+  for (Block& b : blocks)
+    if (b.r0 == r0 && b.nr == nr && b.c0 == c0 && b.nc == nc) return &b.m;
+  return nullptr;
+}
+
+}  // namespace
+
 WeightFormat parse_weight_format(const std::string& name) {
   if (name == "fp32" || name == "f32") return WeightFormat::kF32;
   if (name == "bf16") return WeightFormat::kBf16;
@@ -236,16 +248,16 @@ void LmStepper::run(const int32_t* ids, const std::vector<W>* packed, const std:
     // y[:, r0:r0+nr] += x[:, c0:c0+nc] W[r0:r0+nr, c0:c0+nc]^T (x, y with leading dims K, GH).
     auto mm = [&](int r0, int nr, int c0, int nc, float* y) {
       if (int8) {
-        for (const Int8Block& q : q8_[l])
-          if (q.r0 == r0 && q.nr == nr && q.c0 == c0 && q.nc == nc)
-            return q.m.gemm_acc(B, xq_.data() + c0, K, sx_.data(), y + r0, GHl);
-        RNNGEN_CHECK(false && "no int8 block for this product");
+        const ops::Int8Matrix* q = find_block(q8_[l], r0, nr, c0, nc);
+        RNNGEN_CHECK(q && "no int8 block for this product");
+        q->gemm_acc(B, xq_.data() + c0, K, sx_.data(), y + r0, GHl);
       } else if (wt && packed_gemm) {
-        for (const PackedBlock& p : p32_[l])
-          if (p.r0 == r0 && p.nr == nr && p.c0 == c0 && p.nc == nc) return p.m.run(B, xh + c0, K, 1.0f, y + r0, GHl);
-        p32_[l].push_back({r0, nr, c0, nc, ops::PackedGemm()});
-        p32_[l].back().m.pack(false, nc, nr, wt + static_cast<size_t>(c0) * GHl + r0, GHl);
-        p32_[l].back().m.run(B, xh + c0, K, 1.0f, y + r0, GHl);
+        ops::PackedGemm* p = find_block(p32_[l], r0, nr, c0, nc);
+        if (!p) {
+          p = &p32_[l].emplace_back(Block<ops::PackedGemm>{r0, nr, c0, nc, ops::PackedGemm()}).m;
+          p->pack(false, nc, nr, wt + static_cast<size_t>(c0) * GHl + r0, GHl);
+        }
+        p->run(B, xh + c0, K, 1.0f, y + r0, GHl);
       } else if (wt)
         ops::gemm(false, false, B, nr, nc, 1.0f, xh + c0, K, wt + static_cast<size_t>(c0) * GHl + r0, GHl,
                   1.0f, y + r0, GHl);

@@ -75,20 +75,18 @@ class LmStepper {
   std::vector<std::vector<float>> wt32_;      // batch > 1: per layer W^T [K, G*H], fp32
   std::vector<float> dect32_;                 // batch > 1: [H, V], fp32
   std::vector<uint16_t> dec16_;
-  // int8: per layer the blocks the step multiplies (one for LSTM and RNN; GRU's r,z rows, and
-  // its n rows' input and hidden parts), and the decoder.
-  struct Int8Block {
+  // The part of a layer's packed [G*H, K] matrix one product multiplies: rows r0..r0+nr,
+  // columns c0..c0+nc (one block for LSTM and RNN; GRU's r,z rows, and its n rows' input and
+  // hidden parts).
+  template <typename M>
+  struct Block {
     int r0, nr, c0, nc;
-    ops::Int8Matrix m;
+    M m;
   };
-  std::vector<std::vector<Int8Block>> q8_;
+  std::vector<std::vector<Block<ops::Int8Matrix>>> q8_;  // int8: per layer, made in repack()
   // batch > 1 on AVX-512 CPUs: the same blocks of wt32_ packed once for oneDNN, made on first
   // use; they point into wt32_ and are cleared with it.
-  struct PackedBlock {
-    int r0, nr, c0, nc;
-    ops::PackedGemm m;
-  };
-  std::vector<std::vector<PackedBlock>> p32_;
+  std::vector<std::vector<Block<ops::PackedGemm>>> p32_;
   ops::PackedGemm decp_;  // dect32_, packed when dect32_ is made
   ops::Int8Matrix dec8_;
   std::vector<std::vector<float>> bias_;      // per layer [G*H] (GRU: r,z summed; n: b_in)

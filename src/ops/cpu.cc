@@ -1,24 +1,14 @@
 #include "ops/cpu.h"
 
-#include <atomic>
-#include <cstdlib>
 #include <cstring>
+
+#include "util/env_switch.h"
 
 namespace rnngen::ops {
 
 namespace {
 
-std::atomic<int> g_cap{-1};  // -1: not yet read from the environment
-
-bool capped() {
-  int v = g_cap.load(std::memory_order_relaxed);
-  if (v < 0) {
-    const char* e = std::getenv("RNNGEN_MAX_ISA");
-    v = (e && std::strcmp(e, "avx2") == 0) ? 1 : 0;
-    g_cap.store(v, std::memory_order_relaxed);
-  }
-  return v == 1;
-}
+util::EnvSwitch g_cap("RNNGEN_MAX_ISA", [](const char* v) { return v && std::strcmp(v, "avx2") == 0; });
 
 bool cpu_avx512() {
   static const bool has = __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
@@ -28,7 +18,7 @@ bool cpu_avx512() {
 
 }  // namespace
 
-bool avx512() { return cpu_avx512() && !capped(); }
+bool avx512() { return cpu_avx512() && !g_cap.on(); }
 
 bool avx512_vnni() {
   static const bool has = __builtin_cpu_supports("avx512vnni");
@@ -40,6 +30,6 @@ bool avx512_bf16() {
   return avx512() && has;
 }
 
-void cap_isa_at_avx2(bool on) { g_cap.store(on ? 1 : 0, std::memory_order_relaxed); }
+void cap_isa_at_avx2(bool on) { g_cap.set(on); }
 
 }  // namespace rnngen::ops

@@ -50,7 +50,9 @@ void PackedGemm::run(int m, const float* a, int lda, float beta, float* c, int l
   }
   const bool count = gemm_stats_enabled();  // as ops::gemm counts its calls
   const auto t0 = count ? std::chrono::steady_clock::now() : std::chrono::steady_clock::time_point{};
-  auto& e = per_thread_[t][Key{m, lda, ldc, beta != 0.0f}];
+  // bf16 copies A dense (a16), so its lda does not shape the primitive: one entry, and one
+  // reordered copy of B, per m.
+  auto& e = per_thread_[t][Key{m, bf16_ ? k_ : lda, ldc, beta != 0.0f}];
   using dnnl::memory;
   using dt = memory::data_type;
   if (!e) {

@@ -1,25 +1,17 @@
 #include "ops/parallel.h"
 
-#include <atomic>
-#include <cstdlib>
 #include <cstring>
+
+#include "util/env_switch.h"
 
 namespace rnngen::ops {
 
 namespace {
-std::atomic<int> g_fast{-1};  // -1: not yet read from the environment
+util::EnvSwitch g_ref("RNNGEN_REF_KERNELS", [](const char* v) { return v && *v && std::strcmp(v, "0") != 0; });
 }
 
-bool fast_kernels() {
-  int v = g_fast.load(std::memory_order_relaxed);
-  if (v < 0) {
-    const char* e = std::getenv("RNNGEN_REF_KERNELS");
-    v = (e && *e && std::strcmp(e, "0") != 0) ? 0 : 1;
-    g_fast.store(v, std::memory_order_relaxed);
-  }
-  return v == 1;
-}
+bool fast_kernels() { return !g_ref.on(); }
 
-void set_fast_kernels(bool on) { g_fast.store(on ? 1 : 0, std::memory_order_relaxed); }
+void set_fast_kernels(bool on) { g_ref.set(!on); }
 
 }  // namespace rnngen::ops
