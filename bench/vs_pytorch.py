@@ -60,6 +60,8 @@ def ensure_torch():
     probe = subprocess.run([TORCH_PY, "-c", "import torch"], capture_output=True)
     if probe.returncode == 0:
         return
+    if TORCH_PY != "/usr/bin/python3":
+        sys.exit(f"vs_pytorch: {TORCH_PY} cannot import torch")
     print("vs_pytorch: installing python3-torch (Debian)", file=sys.stderr)
     sudo = [] if os.geteuid() == 0 else ["sudo"]
     subprocess.run(sudo + ["apt-get", "update", "-qq"], check=True)
@@ -181,6 +183,7 @@ def run_json(cmd, env):
 
 
 def main():
+    global TORCH_PY
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--build", default="build")
     ap.add_argument("--configs", default=",".join(CONFIGS))
@@ -194,6 +197,8 @@ def main():
     ap.add_argument("--torch-autocast", action="store_true",
                     help="PyTorch's training step under torch.autocast('cpu', bfloat16)")
     ap.add_argument("--rnngen-bin", default=None, help="the rnngen binary (default BUILD/rnngen)")
+    ap.add_argument("--torch-python", default=TORCH_PY,
+                    help="the Python that has PyTorch (default Debian's, installed if missing)")
     ap.add_argument("--json", default=None, help="also write the raw results here")
     # worker mode
     ap.add_argument("--torch-worker", action="store_true", help=argparse.SUPPRESS)
@@ -208,6 +213,7 @@ def main():
         (torch_worker if a.torch_worker else torch_gen_worker)(a)
         return
 
+    TORCH_PY = a.torch_python
     ensure_torch()
     rn_bin = a.rnngen_bin or os.path.join(a.build, "rnngen")
     if not os.path.exists(rn_bin):
