@@ -175,6 +175,9 @@ void Trainer::prepare_data(const std::string& train_text, const std::string& val
 }
 
 double Trainer::validate_model() {
+  // The model's loss, not bf16's: under --precision bf16 too, so val_nll compares across
+  // precisions and with `rnngen eval`, and plateau and best-model decisions see no rounding.
+  const PrecisionScope fp32("fp32");
   double sum = 0;
   int64_t count = 0;
   models::LmState<float> st, nx;
@@ -386,6 +389,7 @@ void Trainer::print_samples() {
   const std::string prime_text = prime.empty() ? "" : tok_->decode(prime);
   progress_.message("--- samples at step " + std::to_string(step_) + (prime.empty() ? "" : ", prime: \"" + prime_text + "\""));
   const int32_t start = std::max(0, tok_->line_start_token());
+  const PrecisionScope fp32("fp32");  // what `rnngen sample` would print for these weights
   for (double t : {0.2, 0.5, 1.0, 1.2}) {
     sample::GenerateOptions g;
     g.length = o_.sample_length;

@@ -3,7 +3,9 @@
 // in another precision than the checkpoint's is a one-line usage error naming the flag.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdlib>
+#include <fstream>
 #include <nlohmann/json.hpp>
 
 #include "cli/cli_fixtures.h"
@@ -37,6 +39,23 @@ TEST_F(PrecisionCli, Bf16TrainsAboutAsFarAsFp32) {
   const double fp32 = nll("fp32"), bf16 = nll("bf16");
   EXPECT_NEAR(bf16, fp32, 0.05);
   EXPECT_NE(bf16, fp32) << "bf16 GEMMs must change the numbers a little, or they were not used";
+}
+
+TEST_F(PrecisionCli, ValidationLossIsTheFp32LossOfTheSavedModel) {
+  if (!ops::avx512_bf16()) GTEST_SKIP() << "this CPU has no AVX512-BF16";
+  const std::string held = tmp_.write("held-out.txt", tiny_corpus(12));
+  const CliResult r = run_cli(train_args("v") + std::vector<std::string>{"--precision", "bf16", "--val", held});
+  ASSERT_EQ(r.exit_code, 0) << show(r);
+  // model.safetensors holds the weights of the best validation loss in the log. The held-out
+  // text is short enough for one validation stream, which `eval` scores the same way.
+  double best = 1e300;
+  std::ifstream log(tmp_.path() / "v" / "train_log.jsonl");
+  for (std::string line; std::getline(log, line);) {
+    const auto j = nlohmann::json::parse(line);
+    if (!j.at("val_nll").is_null()) best = std::min(best, j.at("val_nll").get<double>());
+  }
+  ASSERT_LT(best, 1e300) << "no validation in the log";
+  EXPECT_NEAR(nll("v"), best, 1e-6) << "validation under --precision bf16 must score in fp32";
 }
 
 TEST_F(PrecisionCli, ResumeNeedsTheSamePrecision) {
