@@ -1,5 +1,10 @@
 #include "io/safetensors.h"
 
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <bit>
 #include <cstring>
@@ -130,7 +135,15 @@ std::map<std::string, std::string> parse_metadata(const std::string& source, con
   return out;
 }
 
-Parsed parse(std::string_view bytes, const std::string& source) {
+// The header, validated against the bytes: every tensor's name, shape and byte range in the
+// data section, which starts `data_offset` bytes into the file.
+struct Index {
+  std::vector<Entry> entries;
+  std::map<std::string, std::string> metadata;
+  uint64_t data_offset = 0;
+};
+
+Index parse_index(std::string_view bytes, const std::string& source) {
   if (bytes.size() < 8)
     throw InputError(source + ": not a safetensors file: " + std::to_string(bytes.size()) +
                      " bytes, too short for the 8-byte header length");
@@ -159,8 +172,9 @@ Parsed parse(std::string_view bytes, const std::string& source) {
     throw InputError(source + ": safetensors header must be a JSON object, got " +
                      json_type_name(h));
 
-  Parsed out;
-  std::vector<Entry> entries;
+  Index out;
+  out.data_offset = 8 + header_len;
+  std::vector<Entry>& entries = out.entries;
   for (const auto& [name, value] : h.items()) {
     if (name == "__metadata__") {
       out.metadata = parse_metadata(source, value);
@@ -185,11 +199,18 @@ Parsed parse(std::string_view bytes, const std::string& source) {
                        range_text(b.begin, b.end) + " overlap");
   }
 
-  for (const Entry& e : entries) {
+  return out;
+}
+
+Parsed parse(std::string_view bytes, const std::string& source) {
+  const Index index = parse_index(bytes, source);
+  Parsed out;
+  out.metadata = index.metadata;
+  for (const Entry& e : index.entries) {
     LoadedTensor t;
     t.shape = e.shape;
     t.data.resize((e.end - e.begin) / sizeof(float));
-    if (!t.data.empty()) std::memcpy(t.data.data(), data.data() + e.begin, e.end - e.begin);
+    if (!t.data.empty()) std::memcpy(t.data.data(), bytes.data() + index.data_offset + e.begin, e.end - e.begin);
     out.tensors.emplace(e.name, std::move(t));
   }
   return out;
@@ -251,6 +272,44 @@ std::map<std::string, LoadedTensor> read_safetensors(const std::string& path) {
 
 std::map<std::string, std::string> read_safetensors_metadata(const std::string& path) {
   return parse(read_file(path), path).metadata;
+}
+
+SafetensorsView::SafetensorsView(const std::string& path) {
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  struct stat st {};
+  if (fd >= 0 && ::fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0) {
+    // Read-only pages of the page cache, faulted in with one call: no copy of the file and
+    // no fresh memory to zero, where reading it would make both.
+    size_ = static_cast<size_t>(st.st_size);
+    void* m = ::mmap(nullptr, size_, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
+    map_ = m == MAP_FAILED ? nullptr : m;
+  }
+  if (fd >= 0) ::close(fd);
+  std::string_view bytes;
+  if (map_) {
+    bytes = std::string_view(static_cast<const char*>(map_), size_);
+  } else {  // empty, not a regular file, or not mappable: read it, with read_file's errors
+    owned_ = read_file(path);
+    bytes = owned_;
+  }
+  try {
+    Index index = parse_index(bytes, path);
+    metadata_ = std::move(index.metadata);
+    for (Entry& e : index.entries)
+      tensors_.emplace(e.name, Tensor{std::move(e.shape), bytes.data() + index.data_offset + e.begin,
+                                      (e.end - e.begin) / sizeof(float)});
+  } catch (...) {
+    if (map_) ::munmap(map_, size_);
+    throw;
+  }
+}
+
+SafetensorsView::~SafetensorsView() {
+  if (map_) ::munmap(map_, size_);
+}
+
+void SafetensorsView::Tensor::copy_to(float* out) const {
+  if (count) std::memcpy(out, bytes, count * sizeof(float));
 }
 
 }  // namespace rnngen::io

@@ -7,9 +7,11 @@
 //                            "__metadata__": {"key": "value", ...}}   (metadata optional)
 //   [rest]     the data; offsets are relative to its start, tensors are row-major.
 #pragma once
+#include <cstddef>
 #include <cstdint>
 #include <map>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace rnngen::io {
@@ -43,6 +45,34 @@ std::map<std::string, LoadedTensor> read_safetensors(const std::string& path);
 // Same as read_safetensors, on bytes already in memory; `source` names them in errors.
 std::map<std::string, LoadedTensor> parse_safetensors(std::string_view bytes,
                                                       const std::string& source);
+
+// A file's tensors read in place, from a read-only mapping of the file, for loading large
+// weights without copying them twice (read_safetensors holds the file's bytes and a copy of
+// every tensor). Validated as read_safetensors validates, with the same errors. The tensors'
+// bytes are valid while the view lives; they may not be 4-byte aligned, hence copy_to.
+class SafetensorsView {
+ public:
+  struct Tensor {
+    std::vector<int64_t> shape;
+    const char* bytes = nullptr;  // count floats, little-endian
+    size_t count = 0;
+    void copy_to(float* out) const;
+  };
+  explicit SafetensorsView(const std::string& path);
+  ~SafetensorsView();
+  SafetensorsView(const SafetensorsView&) = delete;
+  SafetensorsView& operator=(const SafetensorsView&) = delete;
+
+  const std::map<std::string, Tensor>& tensors() const { return tensors_; }
+  const std::map<std::string, std::string>& metadata() const { return metadata_; }
+
+ private:
+  void* map_ = nullptr;  // the file, mapped
+  size_t size_ = 0;
+  std::string owned_;     // or its bytes, read (where it cannot be mapped)
+  std::map<std::string, Tensor> tensors_;
+  std::map<std::string, std::string> metadata_;
+};
 
 // The "__metadata__" entries of a file (empty when it has none), validated as above.
 std::map<std::string, std::string> read_safetensors_metadata(const std::string& path);

@@ -23,7 +23,8 @@ bool is_model_dir(const std::string& dir) {
 }
 
 void load_weights(const std::string& path, RnnLm<float>& net) {
-  auto tensors = io::read_safetensors(path);
+  const io::SafetensorsView file(path);
+  const auto& tensors = file.tensors();
   std::set<std::string> expected;
   for (const ParamInfo& p : net.table().entries()) {
     expected.insert(p.name);
@@ -34,7 +35,7 @@ void load_weights(const std::string& path, RnnLm<float>& net) {
     if (it->second.shape != p.shape)
       throw InputError(path + ": tensor '" + p.name + "' has shape " + shape_str(it->second.shape) +
                        ", config.json implies " + shape_str(p.shape));
-    std::copy(it->second.data.begin(), it->second.data.end(), net.params() + p.offset);
+    it->second.copy_to(net.params() + p.offset);
   }
   for (const auto& [name, t] : tensors)
     if (!expected.count(name))

@@ -38,14 +38,22 @@ RnnLm<T>::RnnLm(const ModelConfig& cfg) : cfg_(cfg), cell_(parse_cell(cfg.cell))
   if (!cfg.tie_weights) dec_w_ = table_.add("decoder.weight", {V, H});
   dec_b_ = table_.add("decoder.bias", {V});
   params_.assign(table_.total(), T(0));
-  grads_.assign(table_.total(), T(0));
   masks_.resize(L);
   drop_.resize(L);
 }
 
 template <typename T>
+T* RnnLm<T>::grad_buffer() {
+  // A model loaded to sample or score would otherwise fault in and zero as many bytes again
+  // as its weights (79 MB for PTB medium) for nothing.
+  if (grads_.empty()) grads_.assign(table_.total(), T(0));
+  return grads_.data();
+}
+
+template <typename T>
 void RnnLm<T>::zero_grads() {
-  std::fill(grads_.begin(), grads_.end(), T(0));
+  T* g = grad_buffer();
+  std::fill(g, g + grads_.size(), T(0));
 }
 
 template <typename T>
@@ -56,7 +64,7 @@ layers::RecurrentWeights<T> RnnLm<T>::weights(int l) const {
 
 template <typename T>
 layers::RecurrentGrads<T> RnnLm<T>::layer_grads(int l) {
-  T* g = grads_.data();
+  T* g = grad_buffer();
   return {g + w_ih_[l], g + w_hh_[l], g + b_ih_[l], g + b_hh_[l]};
 }
 
@@ -160,7 +168,7 @@ void RnnLm<T>::backward(T scale, LmState<T>* dinit) {
   dbuf_b_.resize(N * width);
   T* d_out = dbuf_a_.data();  // gradient at the current layer's (dropped) output
   T* d_in = dbuf_b_.data();   // gradient at its input
-  T* g = grads_.data();
+  T* g = grad_buffer();
   layers::linear_backward(static_cast<int>(N), H, V, decoder_in_, decoder_weight(), dlogits_.data(),
                           g + (cfg_.tie_weights ? emb_ : dec_w_), g + dec_b_, d_out);
   if (dinit) {

@@ -38,7 +38,7 @@ class RnnLm {
   const ParamTable& table() const { return table_; }
   T* params() { return params_.data(); }
   const T* params() const { return params_.data(); }
-  T* grads() { return grads_.data(); }
+  T* grads() { return grad_buffer(); }  // made on first use: inference never needs it
   size_t num_params() const { return table_.total(); }
   void zero_grads();
   T* param(const std::string& name) { return params_.data() + table_.at(name).offset; }
@@ -65,6 +65,7 @@ class RnnLm {
   ModelConfig cfg_;
   layers::Cell cell_;
   ParamTable table_;
+  T* grad_buffer();
   std::vector<T> params_, grads_;
   std::vector<layers::Recurrent<T>> layers_;
   size_t emb_ = 0, dec_w_ = 0, dec_b_ = 0;

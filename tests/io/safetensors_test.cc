@@ -57,6 +57,35 @@ TEST(Safetensors, ReadsAFileBuiltByHandFromTheSpec) {
             (std::map<std::string, std::string>{{"format", "pt"}}));
 }
 
+TEST(SafetensorsView, ReadsTheSameTensorsInPlaceAtAnyAlignment) {
+  TempDir dir;
+  for (int pad = 0; pad < 4; ++pad) {  // shifts the data section through every alignment
+    const std::string header = R"({"__metadata__": {"format": "pt"},)"
+                               R"( "b": {"dtype": "F32", "shape": [2], "data_offsets": [12, 20]},)"
+                               R"( "a": {"dtype": "F32", "shape": [1, 3], "data_offsets": [0, 12]}})" +
+                               std::string(pad, ' ');
+    const std::string path = dir.write("v" + std::to_string(pad), file_bytes(header, floats({1, 2, -0.5f, 0.25f, 3})));
+    const SafetensorsView v(path);
+    ASSERT_EQ(v.tensors().size(), 2u);
+    for (const auto& [name, t] : read_safetensors(path)) {
+      const SafetensorsView::Tensor& w = v.tensors().at(name);
+      EXPECT_EQ(w.shape, t.shape) << name;
+      std::vector<float> got(w.count, -1.0f);
+      w.copy_to(got.data());
+      EXPECT_EQ(got, t.data) << name << ", header padded by " << pad;
+    }
+    EXPECT_EQ(v.metadata(), read_safetensors_metadata(path));
+  }
+}
+
+TEST(SafetensorsView, MissingFileGivesReadSafetensorsError) {
+  TempDir dir;
+  const std::string path = (dir.path() / "none.safetensors").string();
+  const std::string msg = error_of<InputError>([&] { read_safetensors(path); });
+  EXPECT_EQ(error_of<InputError>([&] { SafetensorsView v(path); }), msg);
+  EXPECT_FALSE(msg.empty());
+}
+
 TEST(Safetensors, RoundTripsShapesValuesAndMetadata) {
   TempDir dir;
   std::vector<float> w(12), b{-1.5f, 1e-30f, 3.4e38f}, scalar{42.0f};
@@ -158,6 +187,7 @@ TEST_P(SafetensorsCorrupt, IsAnInputErrorNamingFileAndProblem) {
   TempDir dir;
   const std::string path = dir.write("corrupt.safetensors", GetParam().bytes);
   std::string msg = error_of<InputError>([&] { read_safetensors(path); });
+  EXPECT_EQ(error_of<InputError>([&] { SafetensorsView v(path); }), msg) << "the view validates alike";
   EXPECT_TRUE(msg.starts_with(path + ": ")) << msg;
   EXPECT_NE(msg.find(GetParam().expected), std::string::npos) << msg;
   EXPECT_EQ(msg.find('\n'), std::string::npos) << "message must be one line: " << msg;
