@@ -30,7 +30,8 @@ Checkpoint read_checkpoint(const std::string& model_dir) {
   if (!fs::exists(p, ec))
     throw InputError(p + ": no checkpoint to resume from (train without --resume first)");
   Checkpoint ck;
-  auto meta = io::read_safetensors_metadata(p);
+  const io::SafetensorsView file(p);  // one read of the file, for the metadata and the tensors
+  const auto& meta = file.metadata();
   auto it = meta.find("rnngen_checkpoint");
   if (it == meta.end()) throw InputError(p + ": not an rnngen checkpoint (no rnngen_checkpoint metadata)");
   try {
@@ -38,7 +39,11 @@ Checkpoint read_checkpoint(const std::string& model_dir) {
   } catch (const nlohmann::json::exception& e) {
     throw InputError(p + ": damaged checkpoint metadata: " + e.what());
   }
-  for (auto& [name, t] : io::read_safetensors(p)) ck.tensors[name] = std::move(t.data);
+  for (const auto& [name, t] : file.tensors()) {
+    std::vector<float>& v = ck.tensors[name];
+    v.resize(t.count);
+    t.copy_to(v.data());
+  }
   return ck;
 }
 
