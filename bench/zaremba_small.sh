@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Zaremba, Sutskever & Vinyals 2014, "Recurrent Neural Network Regularization", the "small"
 # non-regularised PTB model, trained by rnngen and by PyTorch's word_language_model recipe
-# (bench/torch_word_lm.py) in the same run, one after the other, each with 2 threads; prints
+# (bench/torch_word_lm.py) in the same run, one after the other, each with 2 threads (THREADS); prints
 # the wall time and the test perplexity of each. Paper: 114.5 test perplexity (small).
 # Target for rnngen: test perplexity <= 115 in at most half of PyTorch's wall time.
 #
@@ -26,6 +26,7 @@
 # /usr/bin/python3, which has PyTorch), EPOCHS, TRAIN_LINES / EVAL_LINES (0 = whole files),
 # SIDES (default "rnngen pytorch"), RESUME=1 (rnngen continues $OUT/rnngen when it holds a checkpoint),
 # PRECISION (rnngen's --precision, default fp32; bf16 on CPUs with AVX512-BF16; PyTorch stays fp32).
+# THREADS (both sides, default 2; 1 lets two long runs share a 2-core machine).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 rnngen=${RNNGEN:-build/rnngen}
@@ -40,6 +41,7 @@ out=${OUT:-out/zaremba_small}
 sides=${SIDES:-rnngen pytorch}
 resume=${RESUME:-0}
 precision=${PRECISION:-fp32}
+threads=${THREADS:-2}
 export OMP_WAIT_POLICY=PASSIVE  # idle threads sleep instead of spinning (both sides)
 # Both sides use the OpenBLAS kernels OpenBLAS picks for this CPU (AVX-512 where it has it), as
 # bench/vs_pytorch.py does, unless KEEP_OPENBLAS_ENV=1 keeps what the machine set.
@@ -75,9 +77,9 @@ if [[ " $sides " == *" rnngen "* ]]; then
     --dropout "$dropout" --embed-dropout "$dropout" --init "uniform:$init" \
     --optimizer sgd --lr 20 --clip "$clip" --batch-size 20 --seq-len "$bptt" --epochs "$epochs" \
     --lr-schedule step --lr-decay "$decay" --lr-decay-after "$decay_after" \
-    --seed 1 --threads 2 --precision "$precision" -q
+    --seed 1 --threads "$threads" --precision "$precision" -q
   t1=$(date +%s.%N)
-  "$rnngen" eval "$out/rnngen" "$out/test.txt" --json --threads 2 > "$out/rnngen_test.json"
+  "$rnngen" eval "$out/rnngen" "$out/test.txt" --json --threads "$threads" > "$out/rnngen_test.json"
   t2=$(date +%s.%N)
   rn_train=$(sub "$t1" "$t0") rn_eval=$(sub "$t2" "$t1")
   if ((${#resume_flag[@]})); then  # every run's training time, from the log the runs share
@@ -93,7 +95,7 @@ if [[ " $sides " == *" pytorch "* ]]; then
   "$python" bench/torch_word_lm.py --train "$out/train.txt" --valid "$out/valid.txt" --test "$out/test.txt" \
     --emsize "$hidden" --nhid "$hidden" --nlayers "$layers" --dropout "$dropout" --init "$init" \
     --lr 20 --decay "$decay" --decay-after "$decay_after" --clip "$clip" --epochs "$epochs" \
-    --batch-size 20 --bptt "$bptt" --threads 2 | tee "$out/pytorch.jsonl"
+    --batch-size 20 --bptt "$bptt" --threads "$threads" | tee "$out/pytorch.jsonl"
   t1=$(date +%s.%N)
   pt_wall=$(sub "$t1" "$t0")
   pt_ppl=$(tail -n 1 "$out/pytorch.jsonl" | grep -o '"test_perplexity": [0-9.e+]*' | cut -d' ' -f2)
