@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <nlohmann/json.hpp>
 #include <thread>
 
@@ -145,7 +146,10 @@ class Trainer {
   int64_t run_count_ = 0;
   double last_train_nll_ = 0;
   double elapsed_before_ = 0;  // training time of earlier runs (resume)
-  Clock::time_point start_;
+  std::optional<Clock::time_point> start_;  // when this run's training loop began
+  // Training time of this run and the earlier ones; 0 for this run until its loop begins (the
+  // checkpoint written with a new model directory says 0, not the time since boot).
+  double elapsed() const { return elapsed_before_ + (start_ ? seconds_since(*start_) : 0.0); }
   double train_seconds_ = 0;   // time spent in steps during this run
   int64_t tokens_this_run_ = 0;
   int64_t steps_this_run_ = 0;
@@ -219,7 +223,7 @@ void Trainer::log_eval(double train_nll, double val_nll) {
   j["val_nll"] = val_nll < 0 ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(val_nll);
   j["lr"] = lr();
   j["tokens_per_s"] = train_seconds_ > 0 ? tokens_this_run_ / train_seconds_ : 0.0;
-  j["elapsed_s"] = elapsed_before_ + seconds_since(start_);
+  j["elapsed_s"] = elapsed();
   std::ofstream f(fs::path(o_.out) / "train_log.jsonl", std::ios::app);
   f << j.dump() << "\n";
 }
@@ -278,7 +282,7 @@ void Trainer::save_checkpoint(const fs::path& dir) {
              {"data_rng", data_rng_.save()},
              {"dealt_epoch", dealt_epoch_},
              {"schedule", {{"has_best", s.has_best}, {"best", s.best}, {"bad_evals", s.bad_evals}, {"reductions", s.reductions}}},
-             {"elapsed_s", elapsed_before_ + seconds_since(start_)},
+             {"elapsed_s", elapsed()},
              {"log_bytes", fs::exists(log_path, ec) ? static_cast<int64_t>(fs::file_size(log_path, ec)) : 0},
              // What shapes the windows: the data position above means nothing under others.
              {"data", {{"--sequences", o_.sequences}, {"--seq-len", o_.seq_len}, {"--batch-size", o_.batch_size},
@@ -510,7 +514,7 @@ TrainResult Trainer::run() {
     bool stop = false;
     while (window_ < per_epoch) {
       if (o_.max_steps > 0 && step_ >= o_.max_steps) { stopped = "max-steps"; stop = true; break; }
-      if (o_.max_time > 0 && seconds_since(start_) >= o_.max_time) { stopped = "max-time"; stop = true; break; }
+      if (o_.max_time > 0 && seconds_since(*start_) >= o_.max_time) { stopped = "max-time"; stop = true; break; }
       if (g_interrupted) { stopped = "interrupt"; stop = true; break; }
       const auto t0 = Clock::now();
       if (lines_mode_) lines_->get(window_, w);
@@ -541,7 +545,7 @@ TrainResult Trainer::run() {
       double eta = static_cast<double>((o_.epochs - epoch_ - 1) * static_cast<int64_t>(per_epoch) +
                                        per_epoch - window_) * per_step;
       if (o_.max_steps > 0) eta = std::min(eta, static_cast<double>(o_.max_steps - step_) * per_step);
-      if (o_.max_time > 0) eta = std::min(eta, o_.max_time - seconds_since(start_));
+      if (o_.max_time > 0) eta = std::min(eta, o_.max_time - seconds_since(*start_));
       char line[200];
       std::snprintf(line, sizeof line, "epoch %lld/%d  step %lld  loss %.4f  %s tok/s  ETA %s",
                     static_cast<long long>(epoch_ + 1), o_.epochs, static_cast<long long>(step_),
@@ -576,7 +580,7 @@ TrainResult Trainer::run() {
   res.tokens = tokens_;
   res.best_val_nll = best_val_;
   res.last_train_nll = last_train_nll_;
-  res.elapsed_s = elapsed_before_ + seconds_since(start_);
+  res.elapsed_s = elapsed();
   res.stopped_by = stopped;
   return res;
 }

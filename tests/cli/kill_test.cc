@@ -5,10 +5,12 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <nlohmann/json.hpp>
 #include <random>
 #include <thread>
 
 #include "cli/cli_fixtures.h"
+#include "io/safetensors.h"
 #include "temp_dir.h"
 
 namespace rnngen::testing {
@@ -52,6 +54,27 @@ TEST_F(KillNine, WhileCreatingTheModelDirectory) {
     kill_after(args(dir), micros);
     if (fs::exists(dir)) expect_loads_and_resumes(dir);  // absent is fine: nothing was promised yet
   }
+}
+
+TEST_F(KillNine, AfterCreationTheCheckpointCountsNoTrainingTime) {
+  // Killed once the new directory's first checkpoint exists (written before any step; none
+  // other before the run ends): the training time it records must be within what this test
+  // has waited, not the time since boot (a resume adds to it).
+  const std::string dir = tmp_.file("early");
+  const fs::path ck = fs::path(dir) / "checkpoint" / "state.safetensors";
+  const auto t0 = std::chrono::steady_clock::now();
+  {
+    CliProcess p(tiny_train_args(data_, dir) + std::vector<std::string>{"--checkpoint-every", "1000000000", "--epochs", "100000"});
+    while (!fs::exists(ck) && p.running()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    ASSERT_TRUE(p.running()) << "the run ended before it could be killed";
+    ::kill(p.pid(), SIGKILL);
+    p.wait();
+  }
+  const double waited = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  const auto meta = nlohmann::json::parse(io::read_safetensors_metadata(ck.string()).at("rnngen_checkpoint"));
+  EXPECT_EQ(meta.at("step").get<int64_t>(), 0);
+  EXPECT_GE(meta.at("elapsed_s").get<double>(), 0.0);
+  EXPECT_LE(meta.at("elapsed_s").get<double>(), waited);
 }
 
 TEST_F(KillNine, WhileTraining) {
