@@ -15,7 +15,10 @@ cd "$(dirname "$0")/.."
 out=${OUT:-out/device}
 mkdir -p "$out"
 dir=/tmp/rnngen-bundle
-rm -rf "$dir" && mkdir -p "$dir" && tar -C "$dir" -xJf .devbundle/rnngen.tar.xz || exit 2
+rm -rf "$dir" && mkdir -p "$dir"
+# tar needs xz for .tar.xz; Python's tarfile does not (lzma is in its standard library).
+tar -C "$dir" -xJf .devbundle/rnngen.tar.xz 2>/dev/null ||
+  python3 -c 'import sys, tarfile; tarfile.open(sys.argv[1]).extractall(sys.argv[2])' .devbundle/rnngen.tar.xz "$dir" || exit 2
 export LD_LIBRARY_PATH=$dir/lib${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}
 if ! "$dir/rnngen" --version; then
   echo "device_vs_pytorch.sh: the bundled rnngen does not start here (ldd follows)"; ldd "$dir/rnngen"; ldd --version | head -1
