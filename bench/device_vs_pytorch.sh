@@ -19,9 +19,16 @@ rm -rf "$dir" && mkdir -p "$dir"
 # tar needs xz for .tar.xz; Python's tarfile does not (lzma is in its standard library).
 tar -C "$dir" -xJf .devbundle/rnngen.tar.xz 2>/dev/null ||
   python3 -c 'import sys, tarfile; tarfile.open(sys.argv[1]).extractall(sys.argv[2])' .devbundle/rnngen.tar.xz "$dir" || exit 2
-export LD_LIBRARY_PATH=$dir/lib${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}
-if ! "$dir/rnngen" --version; then
-  echo "device_vs_pytorch.sh: the bundled rnngen does not start here (ldd follows)"; ldd "$dir/rnngen"; ldd --version | head -1
+# The bundled libraries for rnngen alone: PyTorch's Python must keep the machine's own
+# libstdc++ and libgomp, so LD_LIBRARY_PATH is set in a wrapper, not exported here.
+cat > "$dir/rnngen-run" <<WRAP
+#!/bin/sh
+LD_LIBRARY_PATH=$dir/lib\${LD_LIBRARY_PATH:+:\$LD_LIBRARY_PATH} exec $dir/rnngen "\$@"
+WRAP
+chmod +x "$dir/rnngen-run"
+if ! "$dir/rnngen-run" --version; then
+  echo "device_vs_pytorch.sh: the bundled rnngen does not start here (ldd follows)"
+  LD_LIBRARY_PATH=$dir/lib ldd "$dir/rnngen"; ldd --version | head -1
   exit 2
 fi
 py=${PYTHON:-$(command -v python3)}  # the device: the python3 on PATH holds PyTorch
@@ -40,7 +47,7 @@ echo "pinned to CPUs: ${cpus:-none} (${pin[*]:-taskset unavailable})"
 vs() {  # vs NAME ARGS...: one vs_pytorch.py run, its table and raw JSON under $out
   local name=$1; shift
   echo "== $name"
-  "${pin[@]}" "$py" bench/vs_pytorch.py --rnngen-bin "$dir/rnngen" --torch-python "$py" --threads 2 \
+  "${pin[@]}" "$py" bench/vs_pytorch.py --rnngen-bin "$dir/rnngen-run" --torch-python "$py" --threads 2 \
     --repeats 3 --json "$out/$name.json" "$@" 2> "$out/$name.err" | tee "$out/$name.md"
 }
 for phase in ${PHASES:-1 2 3}; do
