@@ -271,7 +271,7 @@ std::map<std::string, LoadedTensor> read_safetensors(const std::string& path) {
 }
 
 std::map<std::string, std::string> read_safetensors_metadata(const std::string& path) {
-  return parse(read_file(path), path).metadata;
+  return SafetensorsView(path).metadata();  // the header only: the tensors stay in the mapping
 }
 
 SafetensorsView::SafetensorsView(const std::string& path) {

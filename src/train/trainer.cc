@@ -9,8 +9,9 @@
 #include <filesystem>
 #include <fstream>
 #include <optional>
-#include <nlohmann/json.hpp>
 #include <thread>
+
+#include <nlohmann/json.hpp>
 
 #include "io/atomic_file.h"
 #include "io/staging_dir.h"
