@@ -8,8 +8,9 @@
 //   4. top-p:       keep the smallest prefix of the most probable tokens (same order) whose
 //                   probability, renormalised after top-k, sums to >= p; always >= 1 token
 //   5. renormalise, then draw one token with Rng::uniform()
-// T == 0 or greedy means argmax over the tokens that are not banned (ties: lowest id).
+// T == 0 (or 1/T overflowing) or greedy means argmax over the tokens that are not banned (ties: lowest id).
 #pragma once
+#include <cmath>
 #include <vector>
 
 #include "util/rng.h"
@@ -23,7 +24,9 @@ struct SampleOptions {
   double top_p = 1.0;        // in (0, 1]; 1 = off                        (--top-p)
   std::vector<int> banned;   // ids that are never emitted                (--skip-tokens)
 
-  bool is_greedy() const { return greedy || temperature == 0.0; }
+  // A temperature so small that 1/T overflows (below about 5.6e-309) is the T -> 0 limit:
+  // computing exp(x/T) there would give 0 * inf = NaN for the largest logit.
+  bool is_greedy() const { return greedy || !std::isfinite(1.0 / temperature); }
 };
 
 // Throws InputError naming the flag when an option is out of range.

@@ -182,6 +182,26 @@ TEST(Sampler, GreedyPicksArgmaxAndLowestIdOnTies) {
   EXPECT_EQ(Sampler(g).sample(kLogits.data(), kV, rng), 4);
 }
 
+TEST(Sampler, TemperatureWhoseReciprocalOverflowsIsGreedy) {
+  // 1e-320 is subnormal: 1/T is inf, and exp((max - max) / T) would be NaN, which once drew the
+  // last id every time. The limit T -> 0 is the argmax.
+  for (double t : {1e-320, 1e-310, 4.9e-324}) {
+    SampleOptions o;
+    o.temperature = t;
+    std::vector<double> probs;
+    sampling_distribution(kLogits.data(), kV, o, probs);
+    for (int i = 0; i < kV; ++i) EXPECT_EQ(probs[i], i == 1 ? 1.0 : 0.0) << "T " << t << " id " << i;
+    Rng rng(3);
+    EXPECT_EQ(Sampler(o).sample(kLogits.data(), kV, rng), 1) << "T " << t;
+  }
+  SampleOptions small;  // still finite: a real, very sharp softmax, not the greedy branch
+  small.temperature = 1e-300;
+  EXPECT_FALSE(small.is_greedy());
+  std::vector<double> probs;
+  sampling_distribution(kLogits.data(), kV, small, probs);
+  EXPECT_EQ(probs[1], 1.0);
+}
+
 TEST(Sampler, TopKOneEqualsGreedy) {
   SampleOptions k1;
   k1.top_k = 1;
