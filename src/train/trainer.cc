@@ -97,6 +97,30 @@ std::vector<std::vector<int32_t>> encode_lines(const text::Tokenizer& tok, const
   return out;
 }
 
+// Restores the caller's SIGINT handler however run() ends (a library caller outlives it).
+class SigintGuard {
+ public:
+  SigintGuard() : prev_(std::signal(SIGINT, on_sigint)) { g_interrupted = false; }
+  ~SigintGuard() { std::signal(SIGINT, prev_); }
+  SigintGuard(const SigintGuard&) = delete;
+  SigintGuard& operator=(const SigintGuard&) = delete;
+
+ private:
+  void (*prev_)(int);
+};
+
+bool all_finite(const float* x, size_t n) {
+  for (size_t i = 0; i < n; ++i)
+    if (!std::isfinite(x[i])) return false;
+  return true;
+}
+
+std::string number_text(double v) {
+  char b[32];
+  std::snprintf(b, sizeof b, "%g", v);
+  return b;
+}
+
 int hardware_threads() {
   unsigned n = std::thread::hardware_concurrency();
   return n ? static_cast<int>(n) : 1;
@@ -117,7 +141,12 @@ class Trainer {
   void create_model_dir();
   void save_model_weights();
   void save_checkpoint(const fs::path& dir);
-  void save_checkpoint() { save_checkpoint(o_.out); }
+  void save_checkpoint() {
+    check_weights();
+    save_checkpoint(o_.out);
+  }
+  void check_weights();
+  [[noreturn]] void diverged(int64_t step, const std::string& what);
   void restore_checkpoint();
   void print_samples();
   double lr() const { return schedule_->lr(step_, epoch_); }
@@ -155,7 +184,22 @@ class Trainer {
   int64_t tokens_this_run_ = 0;
   int64_t steps_this_run_ = 0;
   int64_t last_eval_step_ = -1;
+  int64_t checkpoint_step_ = 0;  // the step of the checkpoint in --out
 };
+
+void Trainer::check_weights() {
+  if (!all_finite(net_->params(), net_->num_params())) diverged(step_, "the weights after it are not finite");
+}
+
+void Trainer::diverged(int64_t step, const std::string& what) {
+  progress_.finish();
+  const int per_epoch = std::max(1, lines_mode_ ? lines_->windows() : stream_->windows());
+  char epoch[32];
+  std::snprintf(epoch, sizeof epoch, "%.2f", epoch_ + static_cast<double>(window_) / per_epoch);
+  throw TrainingDiverged("training diverged at step " + std::to_string(step) + " (epoch " + epoch + "): " + what +
+                         "; nothing after it was saved (" + o_.out + " keeps its last saved model and the checkpoint of step " +
+                         std::to_string(checkpoint_step_) + "): try a lower --lr or a --clip, with --resume or from the start");
+}
 
 void Trainer::prepare_data(const std::string& train_text, const std::string& val_text,
                            const std::string& val_source) {
@@ -289,6 +333,7 @@ void Trainer::save_checkpoint(const fs::path& dir) {
              {"data", {{"--sequences", o_.sequences}, {"--seq-len", o_.seq_len}, {"--batch-size", o_.batch_size},
                        {"windows_per_epoch", lines_mode_ ? lines_->windows() : stream_->windows()}}}};
   write_checkpoint(dir.string(), ck);
+  checkpoint_step_ = step_;
 }
 
 void Trainer::restore_checkpoint() {
@@ -365,6 +410,7 @@ void Trainer::restore_checkpoint() {
     s.reductions = m.at("schedule").at("reductions");
     schedule_->set_state(s);
     elapsed_before_ = m.at("elapsed_s");
+    checkpoint_step_ = step_;
     // The log keeps exactly the lines written up to this checkpoint.
     const auto log_path = fs::path(o_.out) / "train_log.jsonl";
     std::error_code ec;
@@ -381,6 +427,7 @@ void Trainer::restore_checkpoint() {
 }
 
 void Trainer::print_samples() {
+  check_weights();
   // Separate generators, so printing samples never changes what training does. The prime
   // depends on the seed only: like the Keras text-generation callback, every printout
   // continues the same text, so they show how the model improves.
@@ -478,13 +525,13 @@ TrainResult Trainer::run() {
                     (o_.precision == "bf16" ? ", bf16 GEMMs" : "") +
                     (o_.resume ? ", resuming at step " + std::to_string(step_) : ""));
 
-  auto prev = std::signal(SIGINT, on_sigint);
-  g_interrupted = false;
+  const SigintGuard sigint;
   start_ = Clock::now();
   TrainResult res;
   text::Window w;
   const models::ForwardOptions fwd{true, true};
   auto evaluate_and_log = [&] {
+    check_weights();
     const double train_nll = run_count_ ? run_nll_ / run_count_ : 0.0;
     const double val = validate_model();
     last_train_nll_ = train_nll;
@@ -524,10 +571,14 @@ TrainResult Trainer::run() {
         net_->zero_state(w.batch, state_);
       const double sum = net_->forward(w.ids.data(), w.targets.data(), w.batch, w.len, &state_, fwd, &drop_rng_);
       const int count = net_->counted();
+      if (!std::isfinite(sum)) diverged(step_ + 1, "the loss is " + number_text(sum / std::max(count, 1)));
       if (count > 0) {
         net_->zero_grads();
         net_->backward(1.0f / static_cast<float>(count), nullptr);
-        if (o_.clip > 0) clip_grad_norm(net_->grads(), net_->num_params(), o_.clip);
+        if (o_.clip > 0) {  // the norm comes with clipping; without it, the next loss shows a bad step
+          const double norm = clip_grad_norm(net_->grads(), net_->num_params(), o_.clip);
+          if (!std::isfinite(norm)) diverged(step_ + 1, "the gradient norm is " + number_text(norm));
+        }
         opt_->step(net_->params(), net_->grads(), lr());
       }
       net_->final_state(next_state_);
@@ -574,7 +625,6 @@ TrainResult Trainer::run() {
     save_checkpoint();
     if (last_eval_step_ != step_) evaluate_and_log();
   }
-  std::signal(SIGINT, prev);
   progress_.finish();
 
   res.steps = step_;
