@@ -4,6 +4,8 @@
 // maps them to the contract's exit status and message shape.)
 #include <gtest/gtest.h>
 
+#include <cmath>
+#include <cstring>
 #include <functional>
 #include <nlohmann/json.hpp>
 
@@ -136,6 +138,19 @@ TEST_F(BadModelDir, WrongDtype) {
   s.header["decoder.weight"]["dtype"] = "F16";
   write_weights(s);
   expect_every_command_fails({"model.safetensors", "decoder.weight", "F16"});
+}
+
+// Bytes that are valid safetensors but not a usable model: a NaN or an infinity in a weight.
+TEST_F(BadModelDir, NonFiniteWeight) {
+  for (const float bad : {std::nanf(""), -INFINITY}) {
+    SCOPED_TRACE(bad);
+    Safetensors s = weights();
+    const uint64_t at = s.header["rnn.weight_hh_l0"]["data_offsets"][0].get<uint64_t>() + 4 * 5;
+    std::memcpy(s.data.data() + at, &bad, 4);
+    write_weights(s);
+    expect_every_command_fails({"model.safetensors", "rnn.weight_hh_l0", "at index 5",
+                                std::isnan(bad) ? "NaN" : "an infinity"});
+  }
 }
 
 TEST_F(BadModelDir, TensorShapeDisagreesWithConfig) {
