@@ -161,11 +161,27 @@ std::string nfc(std::string_view utf8) {
   return nfc_valid(utf8);
 }
 
+std::string universal_newlines(std::string_view utf8) {
+  if (utf8.starts_with("\xEF\xBB\xBF")) utf8.remove_prefix(3);
+  std::string out;
+  out.reserve(utf8.size());
+  for (size_t i = 0; i < utf8.size(); ++i) {
+    if (utf8[i] != '\r') {
+      out += utf8[i];
+      continue;
+    }
+    out += '\n';
+    if (i + 1 < utf8.size() && utf8[i + 1] == '\n') ++i;
+  }
+  return out;
+}
+
 std::string read_text_file(const std::string& path) {
-  std::string bytes = io::read_file(path);
-  if (bytes.empty()) throw InputError(path + ": file is empty");
-  validate_utf8(bytes, path);
-  return nfc_valid(bytes);
+  const std::string bytes = io::read_file(path);
+  validate_utf8(bytes, path);  // before any change, so that offsets are the file's
+  const std::string text = universal_newlines(bytes);
+  if (text.empty()) throw InputError(path + ": file is empty");
+  return nfc_valid(text);
 }
 
 TextPos position_at_byte(std::string_view utf8, size_t byte_offset) {

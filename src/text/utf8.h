@@ -30,7 +30,14 @@ std::string encode_utf8(std::u32string_view cps);
 // char. Invalid UTF-8 is an InputError "text: invalid UTF-8 at byte offset N ...".
 std::string nfc(std::string_view utf8);
 
-// read_file + validate_utf8 + nfc. InputError "PATH: file is empty" for an empty file.
+// Text as Python's open(path, encoding="utf-8-sig") reads it, which is what the seeds' Keras
+// code trained on: a leading byte order mark dropped, CRLF and lone CR line ends as '\n'.
+// (Kept, a Windows file's "word\r" at every line end was a word apart from "word", and its
+// BOM a character of the first word.)
+std::string universal_newlines(std::string_view utf8);
+
+// read_file + validate_utf8 + universal_newlines + nfc. InputError "PATH: file is empty" for a
+// file with no text (no bytes, or only a byte order mark).
 std::string read_text_file(const std::string& path);
 
 // 1-based line and column; columns count code points, lines end at '\n'.

@@ -137,11 +137,12 @@ std::vector<Word> WordTokenizer::words(std::string_view text, const std::string&
   return ptb_words(text, std::string(kPtbEosToken), source);
 }
 
-int32_t WordTokenizer::id_of(const Word& w, std::string_view text, const std::string& source) const {
+int32_t WordTokenizer::id_of(const Word& w, std::string_view text, const std::string& source,
+                             bool skip_unknown) const {
   const auto it = ids_.find(w.text);
   if (it != ids_.end() && it->second < vocab_size()) return it->second;
   if (oov_id_ >= 0) return oov_id_;
-  if (it == ids_.end())
+  if (it == ids_.end() && !skip_unknown)
     throw InputError(source_position(text, w.offset, source) + "unknown word " + quoted(w.text) +
                      " (not in the vocabulary of the training text, and the tokenizer has "
                      "no oov_token)");
@@ -153,6 +154,17 @@ std::vector<int32_t> WordTokenizer::encode(std::string_view text,
   std::vector<int32_t> ids;
   for (const Word& w : words(text, source))
     if (const int32_t id = id_of(w, text, source); id >= 0) ids.push_back(id);
+  return ids;
+}
+
+std::vector<int32_t> WordTokenizer::encode_known(std::string_view text, const std::string& source,
+                                                 size_t& unknown) const {
+  std::vector<int32_t> ids;
+  for (const Word& w : words(text, source)) {
+    const int32_t id = id_of(w, text, source, true);
+    if (id >= 0) ids.push_back(id);
+    else if (!ids_.count(w.text)) ++unknown;
+  }
   return ids;
 }
 

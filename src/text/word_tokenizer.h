@@ -66,6 +66,10 @@ class WordTokenizer final : public Tokenizer {
   std::string type() const override { return "word"; }
   int vocab_size() const override;
   std::vector<int32_t> encode(std::string_view text, const std::string& source) const override;
+  // encode, except that a word the vocabulary lacks (with no oov_token) is left out, as Keras's
+  // texts_to_sequences leaves it out, and counted in `unknown`: for validation text, which a
+  // vocabulary built from the training part alone cannot be expected to cover.
+  std::vector<int32_t> encode_known(std::string_view text, const std::string& source, size_t& unknown) const;
   // ptb: without the "<eos>" that encode adds after a last line with no newline, so a prime
   // "the meaning of life is" is continued, not ended.
   std::vector<int32_t> encode_prefix(std::string_view text, const std::string& source) const override;
@@ -92,7 +96,8 @@ class WordTokenizer final : public Tokenizer {
  private:
   // The id encode gives w, or -1 when encode drops it (a known word beyond num_words with no
   // oov_token); an unknown word with no oov_token is an InputError naming it.
-  int32_t id_of(const Word& w, std::string_view text, const std::string& source) const;
+  // With skip_unknown, an unknown word is -1 too.
+  int32_t id_of(const Word& w, std::string_view text, const std::string& source, bool skip_unknown = false) const;
 
   std::vector<std::string> tokens_;
   WordTokenizerOptions options_;

@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <optional>
 #include <thread>
 
@@ -23,6 +24,7 @@
 #include "text/batching.h"
 #include "text/build_tokenizer.h"
 #include "text/utf8.h"
+#include "text/word_tokenizer.h"
 #include "train/checkpoint.h"
 #include "train/clip.h"
 #include "train/lr_schedule.h"
@@ -69,21 +71,30 @@ std::string read_training_text(const std::vector<std::string>& files) {
   return all;
 }
 
-// Splits off the last `fraction` of the text (at a line start in lines mode) for validation.
-void split_validation(const std::string& all, double fraction, bool lines, std::string& train,
+// Splits off the last `fraction` of the text for validation: at a line start in lines mode
+// and for words (else a word cut in two would be two words no text has; a text of one line is
+// cut after a space or tab), anywhere between two characters otherwise.
+void split_validation(const std::string& all, double fraction, bool lines, bool words, std::string& train,
                       std::string& val) {
-  size_t cut = all.size() - static_cast<size_t>(static_cast<double>(all.size()) * fraction);
+  const size_t at = all.size() - static_cast<size_t>(static_cast<double>(all.size()) * fraction);
+  size_t cut = at;
   while (cut < all.size() && (static_cast<unsigned char>(all[cut]) & 0xC0) == 0x80) ++cut;
-  if (lines) {
-    size_t nl = all.rfind('\n', cut ? cut - 1 : 0);
+  if (lines || words) {
+    const size_t nl = cut ? all.rfind('\n', cut - 1) : std::string::npos;
     cut = nl == std::string::npos ? 0 : nl + 1;
+  }
+  if (words && !lines && cut == 0 && at > 0) {
+    const size_t space = all.find_last_of(" \t", at - 1);
+    cut = space == std::string::npos ? 0 : space + 1;
   }
   train = all.substr(0, cut);
   val = all.substr(cut);
 }
 
+using Encode = std::function<std::vector<int32_t>(std::string_view)>;
+
 std::vector<std::vector<int32_t>> encode_lines(const text::Tokenizer& tok, const std::string& s,
-                                               const std::string& source) {
+                                               const Encode& encode) {
   std::vector<std::vector<int32_t>> out;
   size_t start = 0;
   while (start < s.size()) {
@@ -91,7 +102,7 @@ std::vector<std::vector<int32_t>> encode_lines(const text::Tokenizer& tok, const
     if (end == std::string::npos) end = s.size();
     // Char-level lines keep their newline as the final target, so a model learns to end lines.
     const size_t stop = (tok.type() == "char" || tok.type() == "jamo") && end < s.size() ? end + 1 : end;
-    out.push_back(tok.encode(std::string_view(s).substr(start, stop - start), source));
+    out.push_back(encode(std::string_view(s).substr(start, stop - start)));
     start = end + 1;
   }
   return out;
@@ -185,6 +196,7 @@ class Trainer {
   int64_t steps_this_run_ = 0;
   int64_t last_eval_step_ = -1;
   int64_t checkpoint_step_ = 0;  // the step of the checkpoint in --out
+  std::string val_note_;         // shown after the header: what validation leaves out
 };
 
 void Trainer::check_weights() {
@@ -204,14 +216,22 @@ void Trainer::diverged(int64_t step, const std::string& what) {
 void Trainer::prepare_data(const std::string& train_text, const std::string& val_text,
                            const std::string& val_source) {
   const std::string train_source = o_.data.size() == 1 ? o_.data[0] : "training data";
+  const Encode encode_train = [&](std::string_view t) { return tok_->encode(t, train_source); };
+  // Validation words the training part never had are left out (Keras's texts_to_sequences
+  // without an oov_token) and counted, rather than ending the run before it starts.
+  const auto* words = dynamic_cast<const text::WordTokenizer*>(tok_.get());
+  size_t unknown = 0, kept = 0;
+  const Encode encode_val = [&](std::string_view t) {
+    std::vector<int32_t> ids = words ? words->encode_known(t, val_source, unknown) : tok_->encode(t, val_source);
+    kept += ids.size();
+    return ids;
+  };
   if (lines_mode_) {
-    lines_ = std::make_unique<text::LineBatches>(encode_lines(*tok_, train_text, train_source),
-                                                 o_.batch_size, o_.seq_len);
+    lines_ = std::make_unique<text::LineBatches>(encode_lines(*tok_, train_text, encode_train), o_.batch_size, o_.seq_len);
     if (lines_->lines() == 0)
       throw InputError(train_source + ": no line has two or more tokens to learn from (--sequences lines)");
     if (!val_text.empty())
-      val_lines_ = std::make_unique<text::LineBatches>(encode_lines(*tok_, val_text, val_source),
-                                                       o_.batch_size, o_.seq_len);
+      val_lines_ = std::make_unique<text::LineBatches>(encode_lines(*tok_, val_text, encode_val), o_.batch_size, o_.seq_len);
   } else {
     train_ids_ = tok_->encode(train_text, train_source);
     stream_ = std::make_unique<text::StreamBatches>(train_ids_, o_.batch_size, o_.seq_len);
@@ -219,8 +239,11 @@ void Trainer::prepare_data(const std::string& train_text, const std::string& val
       throw InputError(train_source + ": " + std::to_string(train_ids_.size()) +
                        " tokens is too little text for --batch-size " + std::to_string(o_.batch_size) +
                        " (each of the batch's streams needs at least 2 tokens)");
-    if (!val_text.empty()) val_ids_ = tok_->encode(val_text, val_source);
+    if (!val_text.empty()) val_ids_ = encode_val(val_text);
   }
+  if (unknown > 0)
+    val_note_ = "validation: " + std::to_string(unknown) + " of " + std::to_string(unknown + kept) +
+                " words are not in the training vocabulary and are left out (--oov-token counts them)";
 }
 
 double Trainer::validate_model() {
@@ -468,7 +491,7 @@ TrainResult Trainer::run() {
     val_text = text::read_text_file(o_.val);
     val_source = o_.val;
   } else {
-    split_validation(all, o_.val_fraction, lines_mode_, train_text, val_text);
+    split_validation(all, o_.val_fraction, lines_mode_, o_.tokenizer == "word", train_text, val_text);
   }
   const std::string source = o_.data.size() == 1 ? o_.data[0] : "training data";
   if (text::decode_utf8(train_text, source).size() < 2)
@@ -524,6 +547,7 @@ TrainResult Trainer::run() {
                     " steps per epoch, " + std::to_string(ops::num_threads()) + " threads" +
                     (o_.precision == "bf16" ? ", bf16 GEMMs" : "") +
                     (o_.resume ? ", resuming at step " + std::to_string(step_) : ""));
+  if (!val_note_.empty()) progress_.message(val_note_);
 
   const SigintGuard sigint;
   start_ = Clock::now();

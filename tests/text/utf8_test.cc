@@ -160,6 +160,27 @@ TEST(ReadTextFile, ValidatesAndNormalises) {
   EXPECT_EQ(read_text_file(dir.write("a.txt", "cafe\xcc\x81\n")), "caf\xc3\xa9\n");
 }
 
+TEST(ReadTextFile, DropsTheByteOrderMarkAndReadsCrlfAndCrAsLf) {
+  TempDir dir;
+  // What Python's open(path, encoding="utf-8-sig").read() returns for the same bytes.
+  EXPECT_EQ(read_text_file(dir.write("w.txt", "\xEF\xBB\xBFone\r\ntwo\rthree\n\r\n\r\r\nend\r")),
+            "one\ntwo\nthree\n\n\n\nend\n");
+  // Only a leading mark is a byte order mark; inside the text U+FEFF is a character.
+  EXPECT_EQ(read_text_file(dir.write("m.txt", "a\xEF\xBB\xBF" "b")), "a\xEF\xBB\xBF" "b");
+  EXPECT_EQ(universal_newlines("\xEF\xBB\xBF\xEF\xBB\xBFx"), "\xEF\xBB\xBFx");
+  EXPECT_EQ(universal_newlines("no change\n"), "no change\n");
+  // A bad byte is reported at its offset in the file, the mark and CRs counted.
+  const std::string bad = dir.write("bad.txt", "\xEF\xBB\xBF" "a\r\nb\xff");
+  const std::string msg = error_of<InputError>([&] { read_text_file(bad); });
+  EXPECT_TRUE(msg.starts_with(bad + ": invalid UTF-8 at byte offset 7")) << msg;
+}
+
+TEST(ReadTextFile, OnlyAByteOrderMarkIsEmpty) {
+  TempDir dir;
+  const std::string path = dir.write("bom.txt", "\xEF\xBB\xBF");
+  EXPECT_EQ(error_of<InputError>([&] { read_text_file(path); }), path + ": file is empty");
+}
+
 TEST(ReadTextFile, EmptyFile) {
   TempDir dir;
   const std::string path = dir.write("empty.txt", "");
