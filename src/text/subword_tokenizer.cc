@@ -53,6 +53,25 @@ std::string status_message(const sentencepiece::util::Status& s) {
   return bracket == std::string::npos ? m : m.substr(bracket + 2);
 }
 
+// SentencePiece's two vocabulary-size refusals say what to change in its own flags
+// (--character_coverage, which rnngen does not have); these say it in rnngen's.
+std::string training_failure(const std::string& message, const SubwordOptions& o) {
+  const std::string flag = "--vocab-size " + std::to_string(o.vocab_size);
+  int asked = 0, limit = 0;
+  if (const size_t at = message.find("Vocabulary size is smaller than required_chars");
+      at != std::string::npos &&
+      std::sscanf(message.c_str() + at, "Vocabulary size is smaller than required_chars. %d vs %d", &asked, &limit) == 2)
+    return flag + " is too small for this text: SentencePiece keeps one piece for each of the " +
+           std::to_string(limit) + " characters that make up " + std::to_string(o.character_coverage * 100).substr(0, 5) +
+           "% of it; use --vocab-size " + std::to_string(limit) + " or more";
+  if (const size_t at = message.find("Vocabulary size too high");
+      at != std::string::npos &&
+      std::sscanf(message.c_str() + at, "Vocabulary size too high (%d). Please set it to a value <= %d", &asked, &limit) == 2)
+    return flag + " is more pieces than SentencePiece finds in this text (at most " + std::to_string(limit) +
+           "); use --vocab-size " + std::to_string(limit) + " or less, or train on more text";
+  return "subword tokenizer: sentencepiece training failed: " + message;
+}
+
 // Moves the longest valid UTF-8 prefix of pending into the result. An incomplete character
 // at the end waits for more bytes unless at_end; a byte that can never start or continue a
 // character becomes U+FFFD, so the output is always valid UTF-8.
@@ -120,8 +139,7 @@ std::unique_ptr<SubwordTokenizer> SubwordTokenizer::train(
   LineIterator lines(texts);
   std::string serialized;
   const auto status = sentencepiece::SentencePieceTrainer::Train(args, &lines, &serialized);
-  if (!status.ok())
-    throw InputError("subword tokenizer: sentencepiece training failed: " + status_message(status));
+  if (!status.ok()) throw InputError(training_failure(status_message(status), options));
   return std::make_unique<SubwordTokenizer>(serialized, options.model_type, "trained model");
 }
 

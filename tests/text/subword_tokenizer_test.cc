@@ -103,10 +103,27 @@ TEST(SubwordTokenizer, JsonKeepsTheModel) {
 
 TEST(SubwordTokenizer, BadSettingsAreInputErrors) {
   SubwordOptions opts;
+  // SentencePiece's refusals, in rnngen's flags: the bound it gives, and no flag we lack.
+  const auto message = [&] {
+    try {
+      SubwordTokenizer::train({sample()}, opts);
+    } catch (const InputError& e) {
+      return std::string(e.what());
+    }
+    return std::string("no error");
+  };
   opts.vocab_size = 40;  // fewer than the characters plus 256 byte pieces
-  EXPECT_THROW(SubwordTokenizer::train({sample()}, opts), InputError);
+  std::string m = message();
+  EXPECT_EQ(m.rfind("--vocab-size 40 is too small for this text", 0), 0u) << m;
+  EXPECT_NE(m.find(" or more"), std::string::npos) << m;
+  EXPECT_EQ(m.find("character_coverage"), std::string::npos) << m;
   opts.vocab_size = 100000;  // more pieces than the text can give
-  EXPECT_THROW(SubwordTokenizer::train({sample()}, opts), InputError);
+  m = message();
+  EXPECT_EQ(m.rfind("--vocab-size 100000 is more pieces than SentencePiece finds in this text (at most ", 0), 0u) << m;
+  // The bound it names is one that trains.
+  const size_t at = m.find("at most ") + 8;
+  opts.vocab_size = std::stoi(m.substr(at));
+  EXPECT_NO_THROW(SubwordTokenizer::train({sample()}, opts)) << m;
   opts.vocab_size = 400;
   opts.model_type = "wordpiece";
   EXPECT_THROW(SubwordTokenizer::train({sample()}, opts), InputError);
