@@ -8,7 +8,7 @@
 namespace rnngen::train {
 
 StreamScore score_stream(models::RnnLm<float>& model, const std::vector<int32_t>& ids,
-                         int chunk) {
+                         int chunk, const ScoreProgress& progress) {
   StreamScore s;
   s.tokens = static_cast<int64_t>(ids.size());
   if (ids.size() < 2) return s;
@@ -21,6 +21,7 @@ StreamScore score_stream(models::RnnLm<float>& model, const std::vector<int32_t>
                                models::ForwardOptions{});
     model.final_state(next);
     std::swap(state, next);
+    if (progress) progress(static_cast<int64_t>(start) + len, static_cast<int64_t>(last));
   }
   s.predicted = static_cast<int64_t>(last);
   return s;
@@ -37,11 +38,13 @@ bool steps_score_faster(const ModelConfig& c) {
 }
 
 TextScore score_text(models::RnnLm<float>& model, const text::Tokenizer& tok, std::string_view text,
-                     const std::string& source, std::optional<models::WeightFormat> steps_weights) {
+                     const std::string& source, std::optional<models::WeightFormat> steps_weights,
+                     const ScoreProgress& progress) {
   TextScore r;
   const std::vector<int32_t> ids = tok.encode(text, source);
   if (!steps_weights && steps_score_faster(model.config())) steps_weights = models::WeightFormat::kF32;
-  r.stream = steps_weights ? score_stream_steps(model, ids, *steps_weights) : score_stream(model, ids);
+  r.stream = steps_weights ? score_stream_steps(model, ids, *steps_weights, progress)
+                           : score_stream(model, ids, 256, progress);
   r.characters = static_cast<int64_t>(text::decode_utf8(text, source).size());
   r.predicted_characters = r.characters - static_cast<int64_t>(tok.first_token_chars(text, ids, source));
   r.word_level = tok.type() == "word";
@@ -49,7 +52,7 @@ TextScore score_text(models::RnnLm<float>& model, const text::Tokenizer& tok, st
 }
 
 StreamScore score_stream_steps(const models::RnnLm<float>& model, const std::vector<int32_t>& ids,
-                               models::WeightFormat fmt) {
+                               models::WeightFormat fmt, const ScoreProgress& progress) {
   StreamScore s;
   s.tokens = static_cast<int64_t>(ids.size());
   if (ids.size() < 2) return s;
@@ -63,6 +66,7 @@ StreamScore score_stream_steps(const models::RnnLm<float>& model, const std::vec
     double z = 0;
     for (int v = 0; v < V; ++v) z += std::exp(static_cast<double>(lg[v]) - mx);
     s.nll_sum += mx + std::log(z) - lg[ids[t + 1]];
+    if (progress && (t + 1) % 256 == 0) progress(static_cast<int64_t>(t + 1), static_cast<int64_t>(ids.size() - 1));
   }
   s.predicted = static_cast<int64_t>(ids.size() - 1);
   return s;

@@ -3,6 +3,7 @@
 //   nll = -(1/(N-1)) * sum_{t=1}^{N-1} ln p(x_t | x_0..x_{t-1}).
 #pragma once
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <vector>
 
@@ -11,6 +12,10 @@
 #include "text/tokenizer.h"
 
 namespace rnngen::train {
+
+// Called now and then while scoring with the tokens predicted so far and the total: for a
+// progress line on long texts. Empty: not called.
+using ScoreProgress = std::function<void(int64_t done, int64_t total)>;
 
 struct StreamScore {
   int64_t tokens = 0;     // N
@@ -22,7 +27,7 @@ struct StreamScore {
 // Runs in windows of `chunk` tokens with the state carried across them, which gives the same
 // result as one pass over the whole text (a window boundary changes nothing but memory use).
 StreamScore score_stream(models::RnnLm<float>& model, const std::vector<int32_t>& ids,
-                         int chunk = 256);
+                         int chunk = 256, const ScoreProgress& progress = {});
 
 // A text scored as `rnngen eval` reports it. Bits per character count the code points of the
 // text itself (after the NFC normalisation every input gets), not of the decoded tokens, so
@@ -44,7 +49,8 @@ struct TextScore {
 // training path, whichever steps_score_faster picks (the same result to float rounding).
 TextScore score_text(models::RnnLm<float>& model, const text::Tokenizer& tok, std::string_view text,
                      const std::string& source,
-                     std::optional<models::WeightFormat> steps_weights = std::nullopt);
+                     std::optional<models::WeightFormat> steps_weights = std::nullopt,
+                     const ScoreProgress& progress = {});
 
 // At batch 1 a window's recurrent GEMMs have M = 1 (OpenBLAS packs W_hh again for every one),
 // so the stepper, one GEMV over every weight per token, is faster while those weights stay in
@@ -58,6 +64,6 @@ bool steps_score_faster(const ModelConfig& c);
 // The same score computed token by token through models::LmStepper (the generation path),
 // with its weights in `fmt`: how much bf16 generation weights change the held-out loss.
 StreamScore score_stream_steps(const models::RnnLm<float>& model, const std::vector<int32_t>& ids,
-                               models::WeightFormat fmt);
+                               models::WeightFormat fmt, const ScoreProgress& progress = {});
 
 }  // namespace rnngen::train

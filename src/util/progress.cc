@@ -39,6 +39,12 @@ void Progress::finish() {
   live_ = false;
 }
 
+void Progress::clear() {
+  if (enabled_ && live_) std::fprintf(stderr, "\r\033[K");
+  std::fflush(stderr);
+  live_ = false;
+}
+
 std::string format_duration(double s) {
   if (!std::isfinite(s) || s < 0) return "?";
   char buf[32];

@@ -16,6 +16,8 @@ class Progress {
   void message(const std::string& text);
   // Ends the live line.
   void finish();
+  // Erases the live line (for progress that should leave no trace once the result is out).
+  void clear();
   bool is_terminal() const { return tty_; }
 
  private:

@@ -83,6 +83,30 @@ TEST_P(StreamState, TokenByTokenEqualsWindows) {
   EXPECT_NEAR(steps.nll_sum, whole.nll_sum, 1e-6 * whole.nll_sum);
 }
 
+TEST_P(StreamState, ProgressCountsUpToTheTotalAndChangesNothing) {
+  // 2,000 tokens: several calls on both paths (every window of 256 tokens, every 256 steps).
+  std::vector<int32_t> ids;
+  for (int i = 0; i < 2000; ++i) ids.push_back(static_cast<int32_t>((i * 7 + i / 13) % cfg_.vocab_size));
+  for (bool steps : {false, true}) {
+    SCOPED_TRACE(steps ? "steps" : "windows");
+    std::vector<std::pair<int64_t, int64_t>> calls;
+    const ScoreProgress record = [&](int64_t done, int64_t total) { calls.emplace_back(done, total); };
+    const StreamScore quiet = steps ? score_stream_steps(*net_, ids, models::WeightFormat::kF32) : score_stream(*net_, ids);
+    const StreamScore shown = steps ? score_stream_steps(*net_, ids, models::WeightFormat::kF32, record)
+                                    : score_stream(*net_, ids, 256, record);
+    EXPECT_EQ(shown.nll_sum, quiet.nll_sum);
+    ASSERT_GE(calls.size(), 7u);
+    for (size_t i = 0; i < calls.size(); ++i) {
+      EXPECT_EQ(calls[i].second, 1999);
+      EXPECT_GT(calls[i].first, i ? calls[i - 1].first : 0);
+      EXPECT_LE(calls[i].first, 1999);
+    }
+    if (!steps) {
+      EXPECT_EQ(calls.back().first, 1999) << "the windows end at the total";
+    }
+  }
+}
+
 TEST(StepsScoreFaster, FollowsTheLargerWeights) {
   ModelConfig c;
   c.cell = "lstm";

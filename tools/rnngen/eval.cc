@@ -1,4 +1,6 @@
 // rnngen eval DIR FILE [--json]: score a text with a model, as the contract defines it.
+#include <unistd.h>
+
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -10,6 +12,7 @@
 #include "rnngen/error.h"
 #include "text/utf8.h"
 #include "train/evaluate.h"
+#include "util/progress.h"
 
 namespace rnngen::cli {
 
@@ -35,9 +38,19 @@ void add_eval(CLI::App& app, Runner& run) {
       models::LoadedModel m = models::load_model_dir(o->dir);
       const std::string text = text::read_text_file(o->file);
       const auto t0 = std::chrono::steady_clock::now();
+      // A live line on a terminal only (a pipe or a file gets nothing), erased when the result prints.
+      Progress progress(isatty(STDERR_FILENO) != 0);
+      const auto show = [&](int64_t done, int64_t total) {
+        const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+        const double rate = secs > 0 ? static_cast<double>(done) / secs : 0.0;
+        progress.update("eval: " + format_count(static_cast<double>(done)) + " / " +
+                        format_count(static_cast<double>(total)) + " tokens  " + format_count(rate) + " tok/s  ETA " +
+                        format_duration(rate > 0 ? static_cast<double>(total - done) / rate : -1));
+      };
       const train::TextScore s = train::score_text(
           *m.net, *m.tokenizer, text, o->file,
-          o->weights.empty() ? std::nullopt : std::optional(models::parse_weight_format(o->weights)));
+          o->weights.empty() ? std::nullopt : std::optional(models::parse_weight_format(o->weights)), show);
+      progress.clear();
       const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
       // nll averages over the N - 1 predicted tokens; with one token there is nothing to score.
       if (s.stream.tokens < 2)
