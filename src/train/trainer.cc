@@ -65,9 +65,14 @@ void check_out_dir(const TrainOptions& o) {
     throw InputError("--out " + o.out + ": exists and is not a model directory (refusing to write into it)");
 }
 
+// The files one after another, each ending a line: the last line of one file and the first of
+// the next are two lines, not one word or sentence that neither file has.
 std::string read_training_text(const std::vector<std::string>& files) {
   std::string all;
-  for (const auto& f : files) all += text::read_text_file(f);
+  for (const auto& f : files) {
+    if (!all.empty() && all.back() != '\n') all += '\n';
+    all += text::read_text_file(f);
+  }
   return all;
 }
 
