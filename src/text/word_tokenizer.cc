@@ -145,7 +145,7 @@ int32_t WordTokenizer::id_of(const Word& w, std::string_view text, const std::st
   if (it == ids_.end() && !skip_unknown)
     throw InputError(source_position(text, w.offset, source) + "unknown word " + quoted(w.text) +
                      " (not in the vocabulary of the training text, and the tokenizer has "
-                     "no oov_token)");
+                     "no oov_token; a model trained with --oov-token scores such words as that token)");
   return -1;  // a known word beyond num_words without an oov_token is dropped, as in Keras
 }
 
