@@ -1,13 +1,12 @@
 #include "models/model_dir.h"
 
 #include <cmath>
-#include <cstdint>
-#include <cstring>
 #include <filesystem>
 #include <set>
 
 #include "io/config_json.h"
 #include "io/safetensors.h"
+#include "ops/finite.h"
 #include "rnngen/error.h"
 
 namespace rnngen::models {
@@ -18,21 +17,6 @@ static std::string shape_str(const std::vector<int64_t>& s) {
   std::string r = "[";
   for (size_t i = 0; i < s.size(); ++i) r += (i ? ", " : "") + std::to_string(s[i]);
   return r + "]";
-}
-
-// Index of the first NaN or infinity in x[0..n), or n. All exponent bits set is exactly the
-// non-finite floats; the OR over the bits vectorises, and the search runs only on a hit.
-static size_t first_non_finite(const float* x, size_t n) {
-  uint32_t hit = 0;
-  for (size_t i = 0; i < n; ++i) {
-    uint32_t b;
-    std::memcpy(&b, x + i, sizeof b);
-    hit |= static_cast<uint32_t>((b & 0x7f800000u) == 0x7f800000u);
-  }
-  if (!hit) return n;
-  size_t i = 0;
-  while (i < n && std::isfinite(x[i])) ++i;
-  return i;
 }
 
 bool is_model_dir(const std::string& dir) {
@@ -55,7 +39,7 @@ void load_weights(const std::string& path, RnnLm<float>& net) {
                        ", config.json implies " + shape_str(p.shape));
     it->second.copy_to(net.params() + p.offset);
     // A model that diverged would load and then print NaN perplexities or fail mid-sample.
-    if (const size_t bad = first_non_finite(net.params() + p.offset, p.size); bad < p.size)
+    if (const size_t bad = ops::first_non_finite(net.params() + p.offset, p.size); bad < p.size)
       throw InputError(path + ": tensor '" + p.name + "' holds " +
                        (std::isnan(net.params()[p.offset + bad]) ? "NaN" : "an infinity") + " at index " +
                        std::to_string(bad) + " (weights from a training run that diverged?)");

@@ -18,6 +18,7 @@
 #include "io/staging_dir.h"
 #include "models/init.h"
 #include "models/model_dir.h"
+#include "ops/finite.h"
 #include "ops/gemm.h"
 #include "rnngen/error.h"
 #include "sample/generate.h"
@@ -125,12 +126,6 @@ class SigintGuard {
   void (*prev_)(int);
 };
 
-bool all_finite(const float* x, size_t n) {
-  for (size_t i = 0; i < n; ++i)
-    if (!std::isfinite(x[i])) return false;
-  return true;
-}
-
 std::string number_text(double v) {
   char b[32];
   std::snprintf(b, sizeof b, "%g", v);
@@ -205,7 +200,8 @@ class Trainer {
 };
 
 void Trainer::check_weights() {
-  if (!all_finite(net_->params(), net_->num_params())) diverged(step_, "the weights after it are not finite");
+  if (ops::first_non_finite(net_->params(), net_->num_params()) < net_->num_params())
+    diverged(step_, "the weights after it are not finite");
 }
 
 void Trainer::diverged(int64_t step, const std::string& what) {
