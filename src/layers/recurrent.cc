@@ -134,6 +134,7 @@ void Recurrent<T>::run_forward(const RecurrentWeights<T>& w, const T* h0, const 
 
   // Initial state sits where step 0 (or T-1 when reversed) reads its "previous" state.
   T* h_init = hs_.data() + (reverse_ ? steps : 0) * bh();
+  zero_h0_ = h0 == nullptr;
   if (h0) std::memcpy(h_init, h0, bh() * sizeof(T));
   else std::fill(h_init, h_init + bh(), T(0));
   if (lstm) {
@@ -152,21 +153,23 @@ void Recurrent<T>::run_forward(const RecurrentWeights<T>& w, const T* h0, const 
       T* g = xg + static_cast<size_t>(t) * BG + rg;
       const T* hp = h_prev(t) + rh;
       T* yt = y(t) + rh;
+      // A zero initial state adds nothing to the first step's gates: skip its product.
+      const bool hh = k > 0 || !zero_h0_;
       switch (cell_) {
         case Cell::kLstm:
-          hh_gemm(nb, hp, g);
+          if (hh) hh_gemm(nb, hp, g);
           lstm_step_forward(nb, H, g, c_prev(t) + rh, c(t) + rh, yt);
           break;
         case Cell::kGru: {
           T* hg = hg_.data() + rg;
           ops::broadcast_rows(nb, GH, w.b_hh, hg);
-          hh_gemm(nb, hp, hg);
+          if (hh) hh_gemm(nb, hp, hg);
           gru_step_forward(nb, H, g, hg, hp, hn_.data() + static_cast<size_t>(t) * BH + rh, yt);
           break;
         }
         case Cell::kRnnTanh:
         case Cell::kRnnRelu:
-          hh_gemm(nb, hp, g);
+          if (hh) hh_gemm(nb, hp, g);
           rnn_step_forward(nb, H, cell_ == Cell::kRnnRelu, g);
           std::memcpy(yt, g, static_cast<size_t>(nb) * H * sizeof(T));
           break;
@@ -219,21 +222,23 @@ void Recurrent<T>::backward(const RecurrentWeights<T>& w, const RecurrentGrads<T
       for (size_t q = 0; q < n; ++q) dht[q] = dh[q] + (dy ? dy[off + q] : T(0));
       const T* act = gates_buf_.data() + static_cast<size_t>(t) * BG + rg;
       T* dgt = dgates_.data() + static_cast<size_t>(t) * BG + rg;
+      // The first step's product only feeds dh0: skip it when nobody asked for dh0.
+      const bool hh = k > 0 || dh0 != nullptr;
       switch (cell_) {
         case Cell::kLstm:
           lstm_step_backward(nb, H, act, c_prev(t) + rh, c(t) + rh, dht, dc, dgt);
-          hh_gemm(nb, dgt, T(0), dh);
+          if (hh) hh_gemm(nb, dgt, T(0), dh);
           break;
         case Cell::kGru: {
           T* dhg = dhgates_.data() + static_cast<size_t>(t) * BG + rg;
           gru_step_backward(nb, H, act, hn_.data() + off, h_prev(t) + rh, dht, dgt, dhg, dh);
-          hh_gemm(nb, dhg, T(1), dh);
+          if (hh) hh_gemm(nb, dhg, T(1), dh);
           break;
         }
         case Cell::kRnnTanh:
         case Cell::kRnnRelu:
           rnn_step_backward(nb, H, cell_ == Cell::kRnnRelu, y(t) + rh, dht, dgt);
-          hh_gemm(nb, dgt, T(0), dh);
+          if (hh) hh_gemm(nb, dgt, T(0), dh);
           break;
       }
     }
@@ -247,7 +252,11 @@ void Recurrent<T>::backward(const RecurrentWeights<T>& w, const RecurrentGrads<T
   const T* dHG = gru ? dhgates_.data() : dG;
   const T* hprev_all = hs_.data() + static_cast<size_t>(prev_) * bh();  // [T,B,H], aligned with dG
   const int R = static_cast<int>(rows);
-  ops::gemm(true, false, GH, H, R, T(1), dHG, GH, hprev_all, H, T(1), g.w_hh, H);
+  // A zero initial state's rows (the first block forward, the last reversed) add nothing.
+  const int skip = zero_h0_ && !reverse_ ? B : 0, K = zero_h0_ ? R - B : R;
+  if (K > 0)
+    ops::gemm(true, false, GH, H, K, T(1), dHG + static_cast<size_t>(skip) * GH, GH,
+              hprev_all + static_cast<size_t>(skip) * H, H, T(1), g.w_hh, H);
   if (gru) {
     ops::add_column_sums(R, GH, dHG, g.b_hh);
     ops::add_column_sums(R, GH, dG, g.b_ih);

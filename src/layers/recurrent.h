@@ -101,6 +101,7 @@ class Recurrent {
   const T* table_ = nullptr;  // [vocab_, G*H] with ids_
   int vocab_ = 0;
   bool own_table_ = false;    // table_ is wT_ (one-hot input)
+  bool zero_h0_ = false;      // forward had no h0: its products with the initial state are skipped
 
   std::vector<T> gates_buf_;  // [T,B,G*H] activated gates
   std::vector<T> hs_, cs_;    // [(T+1),B,H]

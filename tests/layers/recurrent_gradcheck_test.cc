@@ -1,5 +1,6 @@
 // Double-precision finite-difference checks (tests/gradcheck.h) of one recurrent layer (every cell, both
-// directions, dense and one-hot input) against inputs, h0/c0 and every weight.
+// directions, dense and one-hot input) against inputs, h0/c0 and every weight; and with a zero
+// initial state and no dh0 wanted, where the layer skips its products with that state.
 // The loss is sum(R_y * y) + sum(R_h * h_T) + sum(R_c * c_T) with fixed random R.
 // Two threads and a batch of 9: the time loops split the batch rows 4 + 5 between threads.
 #include <gtest/gtest.h>
@@ -19,6 +20,7 @@ struct Case {
   Cell cell;
   bool reverse;
   bool one_hot;
+  bool zero_state = false;  // h0 = c0 = null forward, dh0 = dc0 = null backward
 };
 
 class RecurrentGrad : public ::testing::TestWithParam<Case> {};
@@ -44,7 +46,7 @@ TEST_P(RecurrentGrad, MatchesFiniteDifferences) {
   layers::RecurrentWeights<double> w{w_ih.data(), w_hh.data(), b_ih.data(), b_hh.data()};
   auto run = [&] {
     layer.forward(w, T, B, c.one_hot ? nullptr : x.data(), c.one_hot ? ids.data() : nullptr,
-                  h0.data(), lstm ? c0.data() : nullptr);
+                  c.zero_state ? nullptr : h0.data(), lstm && !c.zero_state ? c0.data() : nullptr);
   };
   auto loss = [&] {
     run();
@@ -60,8 +62,8 @@ TEST_P(RecurrentGrad, MatchesFiniteDifferences) {
   std::vector<double> dx(x.size()), dh0(h0.size()), dc0(c0.size());
   run();
   layer.backward(w, {gw_ih.data(), gw_hh.data(), gb_ih.data(), gb_hh.data()}, ry.data(), rh.data(),
-                 lstm ? rc.data() : nullptr, c.one_hot ? nullptr : dx.data(), dh0.data(),
-                 lstm ? dc0.data() : nullptr);
+                 lstm ? rc.data() : nullptr, c.one_hot ? nullptr : dx.data(),
+                 c.zero_state ? nullptr : dh0.data(), lstm && !c.zero_state ? dc0.data() : nullptr);
 
   struct Item {
     const char* name;
@@ -69,10 +71,10 @@ TEST_P(RecurrentGrad, MatchesFiniteDifferences) {
     std::vector<double>* g;
   };
   std::vector<Item> items = {{"w_ih", &w_ih, &gw_ih}, {"w_hh", &w_hh, &gw_hh},
-                             {"b_ih", &b_ih, &gb_ih}, {"b_hh", &b_hh, &gb_hh},
-                             {"h0", &h0, &dh0}};
+                             {"b_ih", &b_ih, &gb_ih}, {"b_hh", &b_hh, &gb_hh}};
+  if (!c.zero_state) items.push_back({"h0", &h0, &dh0});
   if (!c.one_hot) items.push_back({"x", &x, &dx});
-  if (lstm) items.push_back({"c0", &c0, &dc0});
+  if (lstm && !c.zero_state) items.push_back({"c0", &c0, &dc0});
   for (auto& it : items) {
     auto r = testing::gradcheck(it.x->data(), it.g->data(), it.x->size(), loss);
     EXPECT_LE(r.max_rel, 1e-6) << it.name << "[" << r.worst << "] analytic " << r.analytic
@@ -88,7 +90,10 @@ INSTANTIATE_TEST_SUITE_P(
                       Case{Cell::kLstm, false, true}, Case{Cell::kGru, false, false},
                       Case{Cell::kGru, true, false}, Case{Cell::kGru, false, true},
                       Case{Cell::kRnnTanh, false, false}, Case{Cell::kRnnTanh, true, true},
-                      Case{Cell::kRnnRelu, false, false}));
+                      Case{Cell::kRnnRelu, false, false}, Case{Cell::kLstm, false, false, true},
+                      Case{Cell::kLstm, true, false, true}, Case{Cell::kGru, false, false, true},
+                      Case{Cell::kGru, true, true, true}, Case{Cell::kRnnTanh, false, true, true},
+                      Case{Cell::kRnnRelu, true, false, true}));
 
 }  // namespace
 }  // namespace rnngen
