@@ -28,6 +28,15 @@ class Tokenizer {
   // text: valid UTF-8, already NFC-normalised. source names the text in error messages
   // (a file name); an unknown symbol is an InputError naming it and its line:column.
   virtual std::vector<int32_t> encode(std::string_view text, const std::string& source) const = 0;
+  // encode() for held-out validation text, where a word tokenizer (without an oov token)
+  // leaves out and counts in `unknown` the words its vocabulary lacks: a vocabulary is a
+  // statistic of the training part. The others encode(): for them an unknown symbol stays
+  // an error.
+  virtual std::vector<int32_t> encode_known(std::string_view text, const std::string& source,
+                                            size_t& unknown) const {
+    (void)unknown;
+    return encode(text, source);
+  }
   // encode() for text the model is to continue (a --prime): no end-of-line token is added
   // after a last line that has no newline. Only ptb-style words add one, so this is encode()
   // for every other tokenizer.

@@ -69,7 +69,8 @@ class WordTokenizer final : public Tokenizer {
   // encode, except that a word the vocabulary lacks (with no oov_token) is left out, as Keras's
   // texts_to_sequences leaves it out, and counted in `unknown`: for validation text, which a
   // vocabulary built from the training part alone cannot be expected to cover.
-  std::vector<int32_t> encode_known(std::string_view text, const std::string& source, size_t& unknown) const;
+  std::vector<int32_t> encode_known(std::string_view text, const std::string& source,
+                                    size_t& unknown) const override;
   // ptb: without the "<eos>" that encode adds after a last line with no newline, so a prime
   // "the meaning of life is" is continued, not ended.
   std::vector<int32_t> encode_prefix(std::string_view text, const std::string& source) const override;

@@ -25,7 +25,6 @@
 #include "text/batching.h"
 #include "text/build_tokenizer.h"
 #include "text/utf8.h"
-#include "text/word_tokenizer.h"
 #include "train/checkpoint.h"
 #include "train/clip.h"
 #include "train/lr_schedule.h"
@@ -220,10 +219,9 @@ void Trainer::prepare_data(const std::string& train_text, const std::string& val
   const Encode encode_train = [&](std::string_view t) { return tok_->encode(t, train_source); };
   // Validation words the training part never had are left out (Keras's texts_to_sequences
   // without an oov_token) and counted, rather than ending the run before it starts.
-  const auto* words = dynamic_cast<const text::WordTokenizer*>(tok_.get());
   size_t unknown = 0, kept = 0;
   const Encode encode_val = [&](std::string_view t) {
-    std::vector<int32_t> ids = words ? words->encode_known(t, val_source, unknown) : tok_->encode(t, val_source);
+    std::vector<int32_t> ids = tok_->encode_known(t, val_source, unknown);
     kept += ids.size();
     return ids;
   };
@@ -485,6 +483,15 @@ TrainResult Trainer::run() {
   lines_mode_ = o_.sequences == "lines";
 
   // Text, validation split and tokenizer.
+  // A resumed run takes its tokenizer from the model, whatever --tokenizer says: the split
+  // below depends on it and must fall where the first run's did.
+  ModelConfig cfg;
+  if (o_.resume) {
+    models::LoadedModel m = models::load_model_dir(o_.out);
+    tok_ = std::move(m.tokenizer);
+    cfg = m.config();
+  }
+  const bool words = tok_ ? tok_->type() == "word" : o_.tokenizer == "word";
   const std::string all = read_training_text(o_.data);
   std::string train_text, val_text, val_source = "validation text";
   if (!o_.val.empty()) {
@@ -492,18 +499,13 @@ TrainResult Trainer::run() {
     val_text = text::read_text_file(o_.val);
     val_source = o_.val;
   } else {
-    split_validation(all, o_.val_fraction, lines_mode_, o_.tokenizer == "word", train_text, val_text);
+    split_validation(all, o_.val_fraction, lines_mode_, words, train_text, val_text);
   }
   const std::string source = o_.data.size() == 1 ? o_.data[0] : "training data";
   if (text::decode_utf8(train_text, source).size() < 2)
     throw InputError(source + ": needs at least 2 characters of training text");
 
-  ModelConfig cfg;
-  if (o_.resume) {
-    models::LoadedModel m = models::load_model_dir(o_.out);
-    tok_ = std::move(m.tokenizer);
-    cfg = m.config();
-  } else {
+  if (!o_.resume) {
     text::TokenizerSpec spec{o_.tokenizer, o_.word_style, o_.num_words, o_.oov_token, o_.vocab_size, o_.subword_model};
     // The char and jamo alphabets cover the held-out fraction too (it is part of the same
     // file): a symbol is not a statistic, and without it the held-out text could not be

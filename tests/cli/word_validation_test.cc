@@ -56,6 +56,33 @@ TEST(WordValidation, OneLineIsCutAfterASpace) {
   EXPECT_EQ((r.out + r.err).find("left out"), std::string::npos) << show(r);
 }
 
+// --resume takes the tokenizer from the model: without --tokenizer word the split must still
+// fall where the first run's did (at a line start), not inside a word.
+TEST(WordValidation, AResumedRunSplitsAsTheModelsTokenizerDoes) {
+  TempDir tmp;
+  std::string text;
+  for (int l = 0; l < 40; ++l) text += "alphabetical " + std::string(l % 2 ? "mississippi" : "onomatopoeia") + "\n";
+  ASSERT_TRUE(cut_inside_a_word(text));
+  const std::string data = tmp.write("data.txt", text);
+  const std::vector<std::string> split = {"--val-fraction", std::to_string(kFraction)};
+  std::string last_val[2];
+  for (int with_flag = 0; with_flag < 2; ++with_flag) {
+    const std::string out = tmp.file("out" + std::to_string(with_flag));
+    const auto args = loud(tiny_train_args(data, out)) + split;
+    ASSERT_EQ(run_cli(args + std::vector<std::string>{"--tokenizer", "word", "--max-steps", "2"}).exit_code, 0);
+    std::vector<std::string> resume = {"--resume", "--max-steps", "4"};
+    if (with_flag) resume.insert(resume.end(), {"--tokenizer", "word"});
+    const CliResult r = run_cli(args + resume);
+    ASSERT_EQ(r.exit_code, 0) << show(r);
+    EXPECT_EQ((r.out + r.err).find("left out"), std::string::npos) << show(r);
+    const std::string log = TempDir::read(out + "/train_log.jsonl");
+    const size_t at = log.rfind("\"val_nll\":");
+    ASSERT_NE(at, std::string::npos) << log;
+    last_val[with_flag] = log.substr(at, log.find_first_of(",}", at) - at);
+  }
+  EXPECT_EQ(last_val[0], last_val[1]);
+}
+
 TEST(WordValidation, UnknownHeldOutWordsAreLeftOutAndCounted) {
   TempDir tmp;
   const std::string data = tmp.write("data.txt", tiny_corpus(36) + "zebra the quokka cat\n" + "the zebra\n");
