@@ -32,10 +32,17 @@ WeightFormat parse_weight_format(const std::string& name) {
   throw InputError("--weights: unknown weight format '" + name + "' (expected fp32, bf16 or int8)");
 }
 
+bool folds_embedding(const ModelConfig& c) {
+  // The table costs V x E x G*H multiply-adds to make (at load and at every repack) and
+  // V / E times W_ih's memory; a char vocabulary is small, a word vocabulary is not.
+  return c.embed_size > 0 && c.vocab_size <= 2 * c.embed_size;
+}
+
 StepWeights step_weight_counts(const ModelConfig& c) {
   const int64_t G = layers::gate_count(parse_cell(c.cell)), H = c.hidden_size;
+  const int64_t in0 = folds_embedding(c) ? 0 : c.embed_size;
   StepWeights w;
-  for (int l = 0; l < c.num_layers; ++l) w.recurrent += G * H * ((l == 0 ? c.embed_size : H) + H);
+  for (int l = 0; l < c.num_layers; ++l) w.recurrent += G * H * ((l == 0 ? in0 : H) + H);
   w.decoder = static_cast<int64_t>(c.vocab_size) * H;
   return w;
 }
@@ -48,7 +55,8 @@ LmStepper::LmStepper(const RnnLm<float>& net, WeightFormat fmt)
   H_ = c.hidden_size;
   L_ = c.num_layers;
   G_ = layers::gate_count(cell_);
-  for (int l = 0; l < L_; ++l) K_.push_back((l == 0 ? E_ : H_) + H_);
+  fold0_ = folds_embedding(c);
+  for (int l = 0; l < L_; ++l) K_.push_back((l == 0 ? (fold0_ ? 0 : E_) : H_) + H_);
   repack();
 }
 
@@ -85,6 +93,10 @@ void LmStepper::repack() {
     if (l == 0 && E_ == 0) {  // one-hot: W_ih^T, gathered per token
       table0_.resize(static_cast<size_t>(V_) * GH);
       ops::transpose(GH, V_, wih, table0_.data());
+    } else if (l == 0 && fold0_) {  // Emb W_ih^T, gathered per token
+      table0_.resize(static_cast<size_t>(V_) * GH);
+      ops::gemm(false, true, V_, GH, E_, 1.0f, p + t.at("embedding.weight").offset, E_, wih, E_, 0.0f,
+                table0_.data(), GH);
     }
     if (fmt_ == WeightFormat::kBf16) {
       w16_[l].resize(w.size());
@@ -217,7 +229,7 @@ const float* LmStepper::step(const int32_t* ids) {
 template <typename W>
 void LmStepper::run(const int32_t* ids, const std::vector<W>* packed, const std::vector<W>& dec) {
   const int B = B_, H = H_, GH = G_ * H;
-  const float* emb = E_ > 0 ? net_.params() + net_.table().at("embedding.weight").offset : nullptr;
+  const float* emb = E_ > 0 && !fold0_ ? net_.params() + net_.table().at("embedding.weight").offset : nullptr;
   float* pre = pre_.data();
   // Batch > 1 in fp32 (bf16 widened): oneDNN on weights packed once where that is faster than
   // OpenBLAS, which packs them again on every call (AVX-512 CPUs; ops/packed_gemm.h).
@@ -234,7 +246,7 @@ void LmStepper::run(const int32_t* ids, const std::vector<W>* packed, const std:
     for (int b = 0; b < B; ++b) {
       float* pb = pre + static_cast<size_t>(b) * GH;
       std::memcpy(pb, bias_[l].data(), GH * sizeof(float));
-      if (l == 0 && !emb) {
+      if (l == 0 && !emb) {  // gathered: one-hot or folded embedding
         RNNGEN_CHECK(ids[b] >= 0 && ids[b] < V_);
         const float* row = table0_.data() + static_cast<size_t>(ids[b]) * GH;
         for (int j = 0; j < GH; ++j) pb[j] += row[j];

@@ -7,8 +7,12 @@
 //   LSTM, RNN: pre = [W_ih | W_hh] [x; h] + b_ih + b_hh
 //   GRU:       r, z rows as above; the n rows in two parts, W_in x + b_in and W_hn h + b_hn
 //              (reading disjoint columns of the same packed rows), since n = tanh(xn + r * hn)
-// Layer 0 with an embedding copies the token's embedding row into x (the gather); one-hot
-// input (embed_size 0) packs only W_hh and adds row id of W_ih^T [V, G*H] to the bias instead.
+// Layer 0's input projection is a gather where it can be: one-hot input (embed_size 0) packs
+// only W_hh and adds row id of W_ih^T [V, G*H] to the bias; so does an embedding whose table
+// Emb W_ih^T [V, G*H] is at most twice W_ih's size (folds_embedding: char vocabularies), where
+// the step then reads one row of it instead of all of W_ih (a quarter of the bytes per token
+// of a 512-wide 2-layer char LSTM, and of the FLOPs at batch > 1). Any other embedding copies
+// the token's row into x and multiplies [W_ih | W_hh] as for the layers above.
 // The decoder is one more matrix-vector product against [V, H].
 //
 // Weights are copied at construction (or repack()): after the model's parameters change,
@@ -35,8 +39,11 @@ namespace rnngen::models {
 enum class WeightFormat { kF32, kBf16, kInt8 };
 WeightFormat parse_weight_format(const std::string& name);  // "fp32" | "bf16" | "int8"
 
-// Weights one generation step multiplies: every layer's [W_ih | W_hh] (W_hh only for a one-hot
-// layer 0, whose W_ih is gathered) and the decoder.
+// Whether layer 0's input projection is gathered from Emb W_ih^T [V, G*H] (see above).
+bool folds_embedding(const ModelConfig& c);
+
+// Weights one generation step multiplies: every layer's [W_ih | W_hh] (W_hh only for a layer 0
+// whose input projection is gathered) and the decoder.
 struct StepWeights {
   int64_t recurrent = 0, decoder = 0;
 };
@@ -68,7 +75,8 @@ class LmStepper {
   WeightFormat fmt_;
   layers::Cell cell_;
   int V_, E_, H_, L_, G_;
-  std::vector<int> K_;                        // per layer: in + H (in = 0 for one-hot layer 0)
+  bool fold0_ = false;                        // folds_embedding(config)
+  std::vector<int> K_;                        // per layer: in + H (in = 0 for a gathered layer 0)
   std::vector<std::vector<float>> w32_;       // per layer [G*H, K]
   std::vector<std::vector<uint16_t>> w16_;    // same, bf16
   std::vector<float> dec32_;                  // [V, H]
@@ -91,7 +99,7 @@ class LmStepper {
   ops::Int8Matrix dec8_;
   std::vector<std::vector<float>> bias_;      // per layer [G*H] (GRU: r,z summed; n: b_in)
   std::vector<std::vector<float>> bias_hn_;   // GRU: b_hn [H]
-  std::vector<float> table0_;                 // one-hot: W_ih^T [V, G*H]
+  std::vector<float> table0_;                 // gathered layer 0: W_ih^T or Emb W_ih^T [V, G*H]
   std::vector<float> dec_b_;                  // [V]
 
   int B_ = 0;

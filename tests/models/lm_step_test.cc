@@ -1,7 +1,8 @@
 // LmStepper (token-at-a-time generation) against RnnLm::forward over the whole sequence:
-// the logits of every step, for every cell, embedding or one-hot input, batch 1 and 3, from a
-// zero and from a given state, in fp32 (to float rounding), bf16 (to bf16 rounding) and int8
-// (close, and the same bits at every batch size).
+// the logits of every step, for every cell, embedding (copied, or folded into a gathered
+// table) or one-hot input, batch 1 and 3, from a zero and from a given state, in fp32 (to
+// float rounding), bf16 (to bf16 rounding) and int8 (close, and the same bits at every batch
+// size).
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -151,12 +152,33 @@ INSTANTIATE_TEST_SUITE_P(
     ::testing::Values(Case{"lstm", 8, 1}, Case{"lstm", 8, 3}, Case{"lstm", 0, 1}, Case{"lstm", 0, 3},
                       Case{"gru", 8, 1}, Case{"gru", 8, 3}, Case{"gru", 0, 2}, Case{"rnn", 8, 1},
                       Case{"rnn", 0, 3}, Case{"rnn_relu", 8, 2}, Case{"lstm", 0, 1, true},
-                      Case{"gru", 0, 70}),
+                      Case{"gru", 0, 70},
+                      // Embeddings whose table Emb W_ih^T layer 0 gathers (vocab 37 <= 2 x embed).
+                      Case{"lstm", 24, 1}, Case{"lstm", 24, 3}, Case{"gru", 24, 1}, Case{"gru", 20, 3},
+                      Case{"rnn", 19, 2}),
     // Readable, stable names (the default prints the struct's bytes, a pointer among them).
     [](const ::testing::TestParamInfo<Case>& i) {
       return std::string(i.param.cell) + "_embed" + std::to_string(i.param.embed) + "_batch" +
              std::to_string(i.param.batch) + (i.param.tie ? "_tied" : "");
     });
+
+TEST(LmStepFold, CharVocabulariesAreGatheredWordVocabulariesAreNot) {
+  ModelConfig c;
+  c.cell = "lstm";
+  c.hidden_size = 512;
+  c.num_layers = 2;
+  c.embed_size = 64;
+  c.vocab_size = 65;  // char: the table [65, 2048] is about W_ih's [2048, 64]
+  EXPECT_TRUE(models::folds_embedding(c));
+  // Per step: W_hh of layer 0, [W_ih | W_hh] of layer 1, the decoder; not W_ih of layer 0.
+  EXPECT_EQ(models::step_weight_counts(c).recurrent, 2048 * 512 + 2048 * 1024);
+  c.vocab_size = 10000;  // words: the table would be 156 times W_ih
+  EXPECT_FALSE(models::folds_embedding(c));
+  EXPECT_EQ(models::step_weight_counts(c).recurrent, 2048 * (64 + 512) + 2048 * 1024);
+  c.embed_size = 0;  // one-hot is always gathered, from W_ih^T
+  EXPECT_FALSE(models::folds_embedding(c));
+  EXPECT_EQ(models::step_weight_counts(c).recurrent, 2048 * 512 + 2048 * 1024);
+}
 
 TEST(Gemv, MatchesReferenceForOddShapes) {
   for_each_isa([] {
