@@ -5,12 +5,14 @@
 namespace rnngen {
 
 double clip_grad_norm(float* grads, size_t n, double max_norm) {
-  // Four independent partial sums in a fixed order: lets the loop pipeline without making the
-  // result depend on anything but n.
-  double s[4] = {0, 0, 0, 0};
+  // Sixteen independent partial sums in a fixed order, so that the result depends on n alone.
+  // Four vectors of four doubles keep the adds' latency hidden: with one vector the loop ran
+  // at one element a cycle (1.7% of a PTB medium step at 1 thread, 20M weights).
+  constexpr int kLanes = 16;
+  double s[kLanes] = {};
   size_t i = 0;
-  for (; i + 4 <= n; i += 4)
-    for (int j = 0; j < 4; ++j) {
+  for (; i + kLanes <= n; i += kLanes)
+    for (int j = 0; j < kLanes; ++j) {
       const double g = grads[i + j];
       s[j] += g * g;
     }
@@ -18,7 +20,9 @@ double clip_grad_norm(float* grads, size_t n, double max_norm) {
     const double g = grads[i];
     s[0] += g * g;
   }
-  const double norm = std::sqrt((s[0] + s[1]) + (s[2] + s[3]));
+  for (int w = kLanes / 2; w > 0; w /= 2)  // pairwise: s[j] += s[j + w]
+    for (int j = 0; j < w; ++j) s[j] += s[j + w];
+  const double norm = std::sqrt(s[0]);
   if (max_norm <= 0 || !std::isfinite(norm)) return norm;
   const double coef = max_norm / (norm + 1e-6);
   if (coef < 1.0) {
