@@ -183,12 +183,22 @@ RNNGEN_TARGET_AVX512 void gemv_rows_avx512(int r0, int r1, int cols, const W* w,
   }
 }
 
+// A product over fewer weight bytes than this runs on one thread: between two products of a
+// token the other thread has gone to sleep (libgomp spins only briefly here), and waking it
+// costs more than half of such a product. Measured on Zen 5 (LSTM x 2, embedding 64, batch 1,
+// rnngen bench, ms/token at 1 thread vs 2): splitting every product, H512 fp32 (products of
+// 4.2 and 8.4 MB) 0.174 vs 0.188; with this bound, H512 0.163 vs 0.166 (none split), H768 fp32
+// (9.4 and 18.9 MB) 0.571 vs 0.314, H1024 fp32 1.06 vs 0.53, H768 bf16 (4.7, 9.4 MB) 0.167 vs
+// 0.164. (int8 has its own bound, ops/int8_gemm.cc.)
+constexpr size_t kParallelMinBytes = size_t{9} << 20;
+
 template <typename W>
 void gemv_any(int rows, int cols, const W* w, int ldw, const float* x, float* y) {
   if (rows <= 0) return;
   const int blocks = (rows + 3) / 4;
   const bool wide = avx512();
-  parallel_rows(blocks, static_cast<size_t>(4) * cols, [&](int b0, int b1) {
+  const bool split = static_cast<size_t>(rows) * cols * sizeof(W) >= kParallelMinBytes;
+  parallel_rows(blocks, split ? static_cast<size_t>(4) * cols : 0, [&](int b0, int b1) {
     const int r0 = b0 * 4, r1 = std::min(rows, b1 * 4);
     if (wide) gemv_rows_avx512(r0, r1, cols, w, static_cast<size_t>(ldw), x, y);
     else gemv_rows(r0, r1, cols, w, static_cast<size_t>(ldw), x, y);

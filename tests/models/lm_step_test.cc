@@ -11,6 +11,7 @@
 #include "models/lm_step.h"
 #include "models/rnnlm.h"
 #include "isa_paths.h"
+#include "ops/gemm.h"
 #include "ops/gemv.h"
 
 namespace rnngen {
@@ -161,6 +162,38 @@ INSTANTIATE_TEST_SUITE_P(
       return std::string(i.param.cell) + "_embed" + std::to_string(i.param.embed) + "_batch" +
              std::to_string(i.param.batch) + (i.param.tie ? "_tied" : "");
     });
+
+TEST(Gemv, SplitAmongThreadsGivesTheSameBits) {
+  // 2400 x 1024 fp32 (9.4 MB) and 4800 x 1024 bf16 (9.4 MB): large enough for the rows to be
+  // split between two threads; every row's sum is the same either way.
+  const int threads = ops::num_threads();
+  Rng rng(3);
+  const int cols = 1024;
+  std::vector<float> x(cols);
+  for (auto& v : x) v = static_cast<float>(rng.uniform(-1, 1));
+  for (const int rows : {2400, 4800}) {
+    std::vector<float> w(static_cast<size_t>(rows) * cols);
+    for (auto& v : w) v = static_cast<float>(rng.uniform(-1, 1));
+    std::vector<uint16_t> w16(w.size());
+    for (size_t q = 0; q < w.size(); ++q) w16[q] = ops::to_bf16(w[q]);
+    std::vector<float> one(rows, 0.5f), two(rows, 0.5f), ref(rows, 0.5f);
+    auto product = [&](std::vector<float>& y) {
+      if (rows == 2400) ops::gemv_acc(rows, cols, w.data(), cols, x.data(), y.data());
+      else ops::gemv_acc(rows, cols, w16.data(), cols, x.data(), y.data());
+    };
+    ops::set_num_threads(1);
+    product(one);
+    ops::set_num_threads(2);
+    product(two);
+    if (rows == 2400) ops::gemv_ref(rows, cols, w.data(), cols, x.data(), ref.data());
+    else ops::gemv_ref(rows, cols, w16.data(), cols, x.data(), ref.data());
+    for (int r = 0; r < rows; ++r) {
+      ASSERT_EQ(one[r], two[r]) << "row " << r << " of " << rows;
+      ASSERT_NEAR(one[r], ref[r], 1e-4) << "row " << r << " of " << rows;
+    }
+  }
+  ops::set_num_threads(threads);
+}
 
 TEST(LmStepFold, CharVocabulariesAreGatheredWordVocabulariesAreNot) {
   ModelConfig c;
