@@ -184,7 +184,8 @@ RNNGEN_TARGET_AVX512 void gemv_rows_avx512(int r0, int r1, int cols, const W* w,
 }
 
 // A product over fewer weight bytes than this runs on one thread: between two products of a
-// token the other thread has gone to sleep (libgomp spins only briefly here), and waking it
+// token the other thread has gone to sleep (the rnngen CLI runs libgomp with
+// OMP_WAIT_POLICY=PASSIVE unless the user sets a policy, tools/rnngen/main.cc), and waking it
 // costs more than half of such a product. Measured on Zen 5 (LSTM x 2, embedding 64, batch 1,
 // rnngen bench, ms/token at 1 thread vs 2): splitting every product, H512 fp32 (products of
 // 4.2 and 8.4 MB) 0.174 vs 0.188; with this bound, H512 0.163 vs 0.166 (none split), H768 fp32
