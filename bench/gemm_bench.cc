@@ -51,6 +51,10 @@ BENCHMARK(BM_Sgemm)
     ->Args({0, 0, 64, 128, 512})
     ->Args({1, 0, 512, 128, 4096})
     ->Args({0, 1, 4096, 512, 64})
+    // PTB medium decoder (20x35 tokens, H650, vocab 10k): half of that step's FLOPs
+    ->Args({0, 1, 700, 10000, 650})   // logits = x W^T
+    ->Args({1, 0, 10000, 650, 700})   // dW = dlogits^T x
+    ->Args({0, 0, 700, 650, 10000})   // dx = dlogits W
     ->Unit(benchmark::kMicrosecond);
 
 }  // namespace
