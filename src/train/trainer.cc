@@ -491,7 +491,7 @@ TrainResult Trainer::run() {
     tok_ = std::move(m.tokenizer);
     cfg = m.config();
   }
-  const bool words = tok_ ? tok_->type() == "word" : o_.tokenizer == "word";
+  const bool words = o_.resume ? tok_->type() == "word" : o_.tokenizer == "word";
   const std::string all = read_training_text(o_.data);
   std::string train_text, val_text, val_source = "validation text";
   if (!o_.val.empty()) {
