@@ -255,6 +255,11 @@ def main():
                  "torch_version": pt[0].get("torch"), "rnngen_precision": a.rnngen_precision,
                  "torch_autocast": a.torch_autocast}
             r["ratio"] = r["rnngen_tps"] / r["torch_tps"]
+            # Each round runs rnngen then PyTorch back to back: the ratio within a round cancels
+            # drifts of the machine's speed that move both (their spread says how much is left).
+            paired = [x["tokens_per_s"] / y["tokens_per_s"] for x, y in zip(rn, pt)]
+            r["paired_ratio"] = statistics.median(paired)
+            r["paired_ratio_min"], r["paired_ratio_max"] = min(paired), max(paired)
             r["rnngen_cpu_tps"] = med(rn, "cpu_tokens_per_s")
             r["torch_cpu_tps"] = med(pt, "cpu_tokens_per_s")
             r["cpu_ratio"] = r["rnngen_cpu_tps"] / r["torch_cpu_tps"]
@@ -337,11 +342,13 @@ def main():
           f"(training tokens/s, median of {a.repeats} alternating runs, min..max; {openblas_note};"
           f" OMP_WAIT_POLICY=PASSIVE at >1 thread; rnngen --precision {a.rnngen_precision}, PyTorch "
           f"{'under torch.autocast(cpu, bfloat16)' if a.torch_autocast else 'fp32'})\n")
-    print("| config | threads | rnngen tok/s | PyTorch tok/s | ratio | ratio per CPU-s | rnngen RSS MB | PyTorch RSS MB |")
-    print("|---|---|---|---|---|---|---|---|")
+    print("| config | threads | rnngen tok/s | PyTorch tok/s | ratio | paired ratio (min..max) | ratio per CPU-s "
+          "| rnngen RSS MB | PyTorch RSS MB |")
+    print("|---|---|---|---|---|---|---|---|---|")
     for r in rows:
         print(f"| {r['config']} | {r['threads']} | {r['rnngen_tps']:.0f} ({r['rnngen_min']:.0f}..{r['rnngen_max']:.0f})"
               f" | {r['torch_tps']:.0f} ({r['torch_min']:.0f}..{r['torch_max']:.0f}) | {r['ratio']:.2f}"
+              f" | {r['paired_ratio']:.2f} ({r['paired_ratio_min']:.2f}..{r['paired_ratio_max']:.2f})"
               f" | {r['cpu_ratio']:.2f}"
               f" | {r['rnngen_rss_mb']:.0f} | {r['torch_rss_mb']:.0f} |")
     if any("gemm_fraction_of_peak" in r for r in rows):
