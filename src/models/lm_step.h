@@ -12,7 +12,8 @@
 // Emb W_ih^T [V, G*H] is at most twice W_ih's size (folds_embedding: char vocabularies), where
 // the step then reads one row of it instead of all of W_ih (a quarter of the bytes per token
 // of a 512-wide 2-layer char LSTM, and of the FLOPs at batch > 1). Any other embedding copies
-// the token's row into x and multiplies [W_ih | W_hh] as for the layers above.
+// the token's row into x and multiplies [W_ih | W_hh] as for the layers above. The gathered
+// table stays fp32 in every weight format (one row a token: 8 KB for G*H = 2048).
 // The decoder is one more matrix-vector product against [V, H].
 //
 // Weights are copied at construction (or repack()): after the model's parameters change,
