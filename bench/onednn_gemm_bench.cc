@@ -101,6 +101,10 @@ void BM_DnnlPacked(benchmark::State& st) {
       ->Args({0, 0, 64, 1024, 256})                                                     \
       ->Args({0, 0, 20, 2600, 650})                                                     \
       ->Args({0, 0, 20, 650, 2600})                                                     \
+      ->Args({0, 0, 700, 650, 10000})                                                   \
+      ->Args({0, 1, 700, 2600, 650})                                                    \
+      ->Args({0, 0, 700, 650, 2600})                                                    \
+      ->Args({1, 0, 2600, 650, 700})                                                    \
       ->Unit(benchmark::kMicrosecond)
 BENCHMARK(BM_Gemm<false>) SHAPES;
 BENCHMARK(BM_Gemm<true>) SHAPES;

@@ -123,8 +123,8 @@ BenchResult run_bench(const BenchOptions& o) {
       const double nll = model.forward(x.data(), y.data(), B, T, o.carry ? &state : nullptr, fo, &rng);
       res.loss = nll / model.counted();
       model.backward(1.0f / static_cast<float>(model.counted()), nullptr);
-      clip_grad_norm(model.grads(), model.num_params(), 5.0);
-      adam->step(model.params(), model.grads(), 1e-3);
+      const double norm = grad_norm(model.grads(), model.num_params());
+      adam->step(model.params(), model.grads(), 1e-3, clip_factor(norm, 5.0));
       if (o.carry) {
         model.final_state(next);
         std::swap(state, next);

@@ -13,4 +13,11 @@ namespace rnngen {
 // The summation order is fixed, so the result does not depend on the thread count.
 double clip_grad_norm(float* grads, size_t n, double max_norm);
 
+// The two halves of clip_grad_norm, for a caller that folds the factor into the optimizer
+// (Optimizer::step's grad_scale) instead of a pass that rewrites every gradient:
+// grad_norm(g, n) is the norm above; clip_factor(norm, max_norm) is the float that
+// clip_grad_norm multiplies the gradients by, and 1 where it leaves them alone.
+double grad_norm(const float* grads, size_t n);
+float clip_factor(double norm, double max_norm);
+
 }  // namespace rnngen

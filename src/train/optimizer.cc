@@ -45,11 +45,12 @@ void for_ranges(size_t n, F&& f) {
 // local values: inside a lambda under an OpenMP region GCC kept them scalar.
 template <bool kWd, bool kBuf, bool kNesterov>
 void sgd_range(size_t lo, size_t hi, float* __restrict p, const float* __restrict g,
-               float* __restrict buf, float wd, float mom, float keep, float neg_lr, bool first) {
+               float* __restrict buf, float wd, float mom, float keep, float neg_lr, bool first,
+               float gs) {
 #pragma omp simd
   for (size_t i = lo; i < hi; ++i) {
-    float d = g[i];
-    if constexpr (kWd) d = d + wd * p[i];
+    float d = g[i] * gs;
+    if constexpr (kWd) d = std::fma(wd, p[i], d);  // explicit: GCC would fuse g * gs instead
     if constexpr (kBuf) {
       const float b = first ? d : buf[i] * mom + keep * d;
       buf[i] = b;
@@ -60,20 +61,20 @@ void sgd_range(size_t lo, size_t hi, float* __restrict p, const float* __restric
 }
 
 struct AdamScalars {
-  float decay, l2, b1, one_b1, b2, one_b2, bc2_sqrt, eps, neg_step;
+  float decay, l2, b1, one_b1, b2, one_b2, bc2_sqrt, eps, neg_step, gs;
 };
 
 template <bool kDecoupled, bool kL2, bool kMax>
 void adam_range(size_t lo, size_t hi, float* __restrict p, const float* __restrict g,
                 float* __restrict m, float* __restrict v, float* __restrict vmax, const AdamScalars s) {
   const float decay = s.decay, l2 = s.l2, b1 = s.b1, one_b1 = s.one_b1, b2 = s.b2, one_b2 = s.one_b2;
-  const float bc2_sqrt = s.bc2_sqrt, eps = s.eps, neg_step = s.neg_step;
+  const float bc2_sqrt = s.bc2_sqrt, eps = s.eps, neg_step = s.neg_step, gs = s.gs;
 #pragma omp simd
   for (size_t i = lo; i < hi; ++i) {
     float pi = p[i];
     if constexpr (kDecoupled) pi = pi * decay;  // AdamW shrinks the weights before anything else
-    float gi = g[i];
-    if constexpr (kL2) gi = gi + l2 * pi;
+    float gi = g[i] * gs;
+    if constexpr (kL2) gi = std::fma(l2, pi, gi);  // explicit, as in sgd_range
     const float mi = m[i] * b1 + one_b1 * gi;
     const float vi = v[i] * b2 + one_b2 * gi * gi;
     m[i] = mi;
@@ -86,7 +87,7 @@ void adam_range(size_t lo, size_t hi, float* __restrict p, const float* __restri
 }
 
 struct RmspropScalars {
-  float a, one_a, eps, mom, wd, lr;
+  float a, one_a, eps, mom, wd, lr, gs;
 };
 
 // PyTorch's RMSprop: eps outside the sqrt.
@@ -95,10 +96,11 @@ void rmsprop_torch_range(size_t lo, size_t hi, float* __restrict p, const float*
                          float* __restrict sq, float* __restrict gavg, float* __restrict buf,
                          const RmspropScalars s) {
   const float a = s.a, one_a = s.one_a, eps = s.eps, mom = s.mom, wd = s.wd, neg_lr = -s.lr;
+  const float gs = s.gs;
 #pragma omp simd
   for (size_t i = lo; i < hi; ++i) {
-    float gi = g[i];
-    if constexpr (kWd) gi = gi + wd * p[i];
+    float gi = g[i] * gs;
+    if constexpr (kWd) gi = std::fma(wd, p[i], gi);  // explicit, as in sgd_range
     const float sqi = sq[i] * a + one_a * gi * gi;
     sq[i] = sqi;
     float avg;
@@ -126,11 +128,12 @@ void rmsprop_keras_range(size_t lo, size_t hi, float* __restrict p, const float*
                          float* __restrict v, float* __restrict gavg, float* __restrict buf,
                          const RmspropScalars s) {
   const float r = s.a, one_r = s.one_a, eps = s.eps, mom = s.mom, wd = s.wd, lrf = s.lr;
+  const float gs = s.gs;
 #pragma omp simd
   for (size_t i = lo; i < hi; ++i) {
     float pi = p[i];
     if constexpr (kWd) pi = pi - pi * wd * lrf;  // var -= var * wd * lr
-    const float gi = g[i];
+    const float gi = g[i] * gs;
     const float vi = r * v[i] + one_r * (gi * gi);
     v[i] = vi;
     float denom;
@@ -175,7 +178,7 @@ class Sgd final : public Optimizer {
   }
   std::string name() const override { return "sgd"; }
 
-  void step(float* p, const float* g, double lr) override {
+  void step(float* p, const float* g, double lr, float gs) override {
     const float wd = static_cast<float>(o_.weight_decay);
     const float mom = static_cast<float>(o_.momentum);
     const float keep = static_cast<float>(1.0 - o_.dampening);
@@ -186,7 +189,8 @@ class Sgd final : public Optimizer {
     const size_t n = n_;
     with_flags([&](auto has_wd, auto has_buf, auto is_nesterov) {
       for_ranges(n, [&](size_t lo, size_t hi) {
-        sgd_range<has_wd(), has_buf(), is_nesterov()>(lo, hi, p, g, buf, wd, mom, keep, neg_lr, first);
+        sgd_range<has_wd(), has_buf(), is_nesterov()>(lo, hi, p, g, buf, wd, mom, keep, neg_lr, first,
+                                                      gs);
       });
     }, wd != 0, buf != nullptr, nesterov);
     ++steps_;
@@ -211,7 +215,7 @@ class Adam final : public Optimizer {
   }
   std::string name() const override { return o_.decoupled_weight_decay ? "adamw" : "adam"; }
 
-  void step(float* p, const float* g, double lr) override {
+  void step(float* p, const float* g, double lr, float gs) override {
     ++steps_;
     // Scalars in double, as torch.optim computes them in Python, then rounded once to float.
     const double t = static_cast<double>(steps_);
@@ -229,7 +233,7 @@ class Adam final : public Optimizer {
     float* v = v_->data();
     float* vmax = vmax_ ? vmax_->data() : nullptr;
     const size_t n = n_;
-    const AdamScalars sc{decay, l2, b1, one_b1, b2, one_b2, bc2_sqrt, eps, neg_step};
+    const AdamScalars sc{decay, l2, b1, one_b1, b2, one_b2, bc2_sqrt, eps, neg_step, gs};
     with_flags([&](auto is_decoupled, auto has_l2, auto has_max) {
       for_ranges(n, [&](size_t lo, size_t hi) {
         adam_range<is_decoupled(), has_l2(), has_max()>(lo, hi, p, g, m, v, vmax, sc);
@@ -261,11 +265,11 @@ class Rmsprop final : public Optimizer {
     return o_.flavor == RmspropFlavor::kKeras ? "rmsprop-keras" : "rmsprop";
   }
 
-  void step(float* p, const float* g, double lr) override {
+  void step(float* p, const float* g, double lr, float gs) override {
     ++steps_;
     const RmspropScalars sc{static_cast<float>(o_.alpha), static_cast<float>(1.0 - o_.alpha),
                             static_cast<float>(o_.eps), static_cast<float>(o_.momentum),
-                            static_cast<float>(o_.weight_decay), static_cast<float>(lr)};
+                            static_cast<float>(o_.weight_decay), static_cast<float>(lr), gs};
     float* sq = sq_->data();
     float* buf = buf_ ? buf_->data() : nullptr;
     float* gavg = gavg_ ? gavg_->data() : nullptr;

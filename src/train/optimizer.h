@@ -84,8 +84,10 @@ class Optimizer {
   virtual ~Optimizer() = default;
 
   // One update of params[0..size()) from grads[0..size()) with learning rate lr (the schedule
-  // decides lr; the optimizer keeps none). grads are not modified.
-  virtual void step(float* params, const float* grads, double lr) = 0;
+  // decides lr; the optimizer keeps none). grads are not modified. grad_scale multiplies each
+  // gradient as it is read (float times float, so the update is bit for bit the one from
+  // gradients scaled beforehand): gradient clipping's factor, without its own pass over them.
+  virtual void step(float* params, const float* grads, double lr, float grad_scale = 1.0f) = 0;
 
   size_t size() const { return n_; }
   // Updates done so far (PyTorch's state["step"]). Saved and restored with the buffers.

@@ -602,11 +602,13 @@ TrainResult Trainer::run() {
       if (count > 0) {
         net_->zero_grads();
         net_->backward(1.0f / static_cast<float>(count), nullptr);
+        float clip = 1.0f;  // clipping's factor, applied as the optimizer reads the gradients
         if (o_.clip > 0) {  // the norm comes with clipping; without it, the next loss shows a bad step
-          const double norm = clip_grad_norm(net_->grads(), net_->num_params(), o_.clip);
+          const double norm = grad_norm(net_->grads(), net_->num_params());
           if (!std::isfinite(norm)) diverged(step_ + 1, "the gradient norm is " + number_text(norm));
+          clip = clip_factor(norm, o_.clip);
         }
-        opt_->step(net_->params(), net_->grads(), lr());
+        opt_->step(net_->params(), net_->grads(), lr(), clip);
       }
       net_->final_state(next_state_);
       std::swap(state_, next_state_);  // carried, detached: backward never reaches past here

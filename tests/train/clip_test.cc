@@ -31,6 +31,27 @@ TEST(ClipGradNorm, LeavesSmallGradientsAlone) {
   EXPECT_LT(g[2], 12.f);
 }
 
+// The split form the trainer uses (norm, then the factor folded into the optimizer) gives the
+// gradients clip_grad_norm gives.
+TEST(ClipGradNorm, FactorIsWhatClipGradNormMultipliesBy) {
+  std::vector<float> g(1001);
+  for (size_t i = 0; i < g.size(); ++i) g[i] = static_cast<float>(std::sin(0.7 * i) * 3.0);
+  const double norm = grad_norm(g.data(), g.size());
+  for (double max_norm : {1.0, 20.0, norm, 1e9, 0.0}) {
+    std::vector<float> clipped = g;
+    EXPECT_EQ(clip_grad_norm(clipped.data(), clipped.size(), max_norm), norm);
+    const float c = clip_factor(norm, max_norm);
+    for (size_t i = 0; i < g.size(); ++i) ASSERT_EQ(clipped[i], g[i] * c) << max_norm << " " << i;
+    if (max_norm > 0 && max_norm < norm / 2) {
+      EXPECT_LT(c, 1.0f) << max_norm;
+    } else if (max_norm > norm || max_norm == 0) {
+      EXPECT_EQ(c, 1.0f) << max_norm;
+    }
+  }
+  EXPECT_EQ(clip_factor(std::nan(""), 5.0), 1.0f);
+  EXPECT_EQ(clip_factor(INFINITY, 5.0), 1.0f);
+}
+
 TEST(ClipGradNorm, ZeroMaxNormOnlyMeasures) {
   std::vector<float> g(1001, 0.5f);  // odd length: exercises the tail of the unrolled sum
   EXPECT_NEAR(clip_grad_norm(g.data(), g.size(), 0.0), std::sqrt(1001 * 0.25), 1e-12);

@@ -140,6 +140,34 @@ TEST(Optimizer, StateRoundTripResumesBitExactly) {
   }
 }
 
+// grad_scale (clipping's factor, folded into the update) against gradients multiplied by it
+// beforehand, as clip_grad_norm does: every optimizer and option, on more weights than one
+// thread's share (the loops split at 65,536), for three steps.
+TEST(Optimizer, GradScaleMatchesGradientsScaledBeforehand) {
+  const json g = load_golden();
+  const size_t n = 70001;
+  const float scale = 0.37f;
+  for (const auto& c : g.at("cases")) {
+    const std::string name = c.at("name");
+    const double lr = c.at("hyper").at("lr");
+    auto folded = make_optimizer(options_for(c), n), scaled = make_optimizer(options_for(c), n);
+    std::vector<float> p(n), q;
+    for (size_t i = 0; i < n; ++i) p[i] = static_cast<float>(std::sin(0.01 * i));
+    q = p;
+    for (int step = 0; step < 3; ++step) {
+      std::vector<float> gr(n), pre(n);
+      for (size_t i = 0; i < n; ++i) {
+        gr[i] = static_cast<float>(std::cos(0.003 * i + step) * 2.0);
+        pre[i] = gr[i] * scale;
+      }
+      folded->step(p.data(), gr.data(), lr, scale);
+      scaled->step(q.data(), pre.data(), lr);
+      EXPECT_EQ(gr[5], static_cast<float>(std::cos(0.015 + step) * 2.0)) << "grads were modified";
+    }
+    for (size_t i = 0; i < n; ++i) ASSERT_EQ(p[i], q[i]) << name << " element " << i;
+  }
+}
+
 TEST(Optimizer, StateNamesFollowTorch) {
   auto names = [](const OptimizerOptions& o) {
     std::vector<std::string> out;
