@@ -105,6 +105,9 @@ void BM_DnnlPacked(benchmark::State& st) {
       ->Args({0, 1, 700, 2600, 650})                                                    \
       ->Args({0, 0, 700, 650, 2600})                                                    \
       ->Args({1, 0, 2600, 650, 700})                                                    \
+      ->Args({0, 1, 6400, 1024, 256})                                                   \
+      ->Args({0, 0, 6400, 256, 1024})                                                   \
+      ->Args({1, 0, 1024, 256, 6400})                                                   \
       ->Unit(benchmark::kMicrosecond)
 BENCHMARK(BM_Gemm<false>) SHAPES;
 BENCHMARK(BM_Gemm<true>) SHAPES;
