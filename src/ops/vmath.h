@@ -15,13 +15,10 @@
 
 namespace rnngen::ops {
 
-// exp for x in float's normal range; x <= -87.33 gives 0 (no denormals), x >= 88 gives
-// e^88 = 1.65e38 (not inf); NaN is not propagated.
-inline float exp_f(float x) {
-  const float hi = 88.0f, lo = -87.3365447504f;
-  const bool under = x < lo;
-  x = x > hi ? hi : x;
-  x = x < lo ? lo : x;
+// exp for x already in [-87.33, 88]: exp_f's arithmetic without its range checks. sigmoid_f
+// and tanh_f clamp their inputs into that range first, and the checks they no longer repeat
+// made their vector loops 1.3-1.6x slower (build/kernels_bench, LSTM and GRU forward).
+inline float exp_in_range_f(float x) {
   // n = round(x * log2(e)) with the 1.5 * 2^23 trick (exact for |x log2 e| < 2^22).
   const float shifter = 12582912.0f;
   const float t = std::fma(x, 1.44269504088896341f, shifter);
@@ -37,7 +34,17 @@ inline float exp_f(float x) {
   const float y = std::fma(p, r * r, r) + 1.0f;
   const int32_t ni = std::bit_cast<int32_t>(t) - std::bit_cast<int32_t>(shifter);
   const float scale = std::bit_cast<float>((ni + 127) << 23);
-  const float e = y * scale;
+  return y * scale;
+}
+
+// exp for x in float's normal range; x <= -87.33 gives 0 (no denormals), x >= 88 gives
+// e^88 = 1.65e38 (not inf); NaN is not propagated.
+inline float exp_f(float x) {
+  const float hi = 88.0f, lo = -87.3365447504f;
+  const bool under = x < lo;
+  x = x > hi ? hi : x;
+  x = x < lo ? lo : x;
+  const float e = exp_in_range_f(x);
   return under ? 0.0f : e;
 }
 
@@ -53,7 +60,7 @@ inline float tanh_f(float x) {
   const float small = std::fma(p * z, x, x);
   // Large |x|: 1 - 2 / (e^{2|x|} + 1); from |x| = 9.02 on that rounds to 1 in float.
   const float a = ax > 10.0f ? 10.0f : ax;
-  const float big = 1.0f - 2.0f / (exp_f(2.0f * a) + 1.0f);
+  const float big = 1.0f - 2.0f / (exp_in_range_f(2.0f * a) + 1.0f);
   const float s = std::copysign(big, x);
   return ax < 0.625f ? small : s;
 }
@@ -62,7 +69,7 @@ inline float tanh_f(float x) {
 inline float sigmoid_f(float x) {
   x = x > 80.0f ? 80.0f : x;
   x = x < -80.0f ? -80.0f : x;
-  return 1.0f / (1.0f + exp_f(-x));
+  return 1.0f / (1.0f + exp_in_range_f(-x));
 }
 
 }  // namespace rnngen::ops

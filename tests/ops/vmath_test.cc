@@ -39,6 +39,18 @@ TEST(VMath, ExpWithinTwoUlps) {
   EXPECT_TRUE(std::isfinite(ops::exp_f(1000.0f)));
 }
 
+TEST(VMath, ExpInRangeIsExpWithoutTheChecks) {
+  // Every float in [-87.33, 88] in steps of about 1e-4 (and the ends): the same bits as exp_f,
+  // so sigmoid_f and tanh_f, which call it on clamped inputs, kept their results.
+  const float lo = -87.3365447504f, hi = 88.0f;
+  for (int k = 0; k <= 2000000; ++k) {
+    const float x = lo + (hi - lo) * static_cast<float>(k) / 2000000;
+    ASSERT_EQ(ops::exp_in_range_f(x), ops::exp_f(x)) << x;
+  }
+  EXPECT_EQ(ops::exp_in_range_f(lo), ops::exp_f(lo));
+  EXPECT_EQ(ops::exp_in_range_f(hi), ops::exp_f(hi));
+}
+
 TEST(VMath, TanhWithinThreeUlps) {
   auto e = max_ulps(ops::tanh_f, [](double x) { return std::tanh(x); }, -12.0f, 12.0f, 2000000);
   EXPECT_LE(e, 3.0);
