@@ -1,11 +1,14 @@
 // SGEMM throughput on the shapes the recurrent layers issue, beside a large square GEMM that
-// stands for the machine's SGEMM peak. Counter "GFLOPS" = 2*M*N*K / time.
+// stands for the machine's SGEMM peak, and the core's fp32 FMA peak (BM_FmaPeak: what no GEMM
+// can exceed). Counter "GFLOPS" = 2*M*N*K / time.
 //   build/gemm_bench [--benchmark_filter=...]   (RNNGEN_THREADS=N to set the thread count)
 #include <benchmark/benchmark.h>
+#include <immintrin.h>
 
 #include <cstdlib>
 #include <vector>
 
+#include "ops/cpu.h"
 #include "ops/gemm.h"
 
 namespace {
@@ -25,6 +28,59 @@ void BM_Sgemm(benchmark::State& st) {
   }
   st.counters["GFLOPS"] = benchmark::Counter(2.0 * m * n * k * 1e-9, benchmark::Counter::kIsIterationInvariantRate);
 }
+
+// The hardware ceiling: 12 independent chains of vector FMAs (enough to cover the FMA latency
+// times the number of FMA pipes), nothing else in the loop. One FMA is 2 FLOPs per lane.
+constexpr int kChains = 12;
+constexpr long kRounds = 1 << 16;
+
+// noinline and x, y from the caller: otherwise GCC computes the loop once, outside the timing.
+__attribute__((noinline)) RNNGEN_TARGET_AVX512 float fma_chains_avx512(float xs, float ys) {
+  __m512 acc[kChains];
+  for (int j = 0; j < kChains; ++j) acc[j] = _mm512_set1_ps(static_cast<float>(j));
+  const __m512 x = _mm512_set1_ps(xs), y = _mm512_set1_ps(ys);
+  for (long i = 0; i < kRounds; ++i)
+#pragma GCC unroll 12
+    for (int j = 0; j < kChains; ++j) acc[j] = _mm512_fmadd_ps(acc[j], x, y);
+  alignas(64) float v[16];
+  float s = 0;
+  for (int j = 0; j < kChains; ++j) {
+    _mm512_store_ps(v, acc[j]);
+    for (float e : v) s += e;
+  }
+  return s;
+}
+
+__attribute__((noinline, target("avx2,fma"))) float fma_chains_avx2(float xs, float ys) {
+  __m256 acc[kChains];
+  for (int j = 0; j < kChains; ++j) acc[j] = _mm256_set1_ps(static_cast<float>(j));
+  const __m256 x = _mm256_set1_ps(xs), y = _mm256_set1_ps(ys);
+  for (long i = 0; i < kRounds; ++i)
+#pragma GCC unroll 12
+    for (int j = 0; j < kChains; ++j) acc[j] = _mm256_fmadd_ps(acc[j], x, y);
+  alignas(32) float v[8];
+  float s = 0;
+  for (int j = 0; j < kChains; ++j) {
+    _mm256_store_ps(v, acc[j]);
+    for (float e : v) s += e;
+  }
+  return s;
+}
+
+// One thread: the ceiling of a 1-thread run (each core of the machine has its own FMA units).
+void BM_FmaPeak(benchmark::State& st) {
+  const bool wide = rnngen::ops::avx512();
+  float x = 0.999999f, y = 1e-7f;
+  for (auto _ : st) {
+    benchmark::DoNotOptimize(x);
+    benchmark::DoNotOptimize(y);
+    benchmark::DoNotOptimize(wide ? fma_chains_avx512(x, y) : fma_chains_avx2(x, y));
+  }
+  const double flop = 2.0 * (wide ? 16 : 8) * kChains * kRounds;
+  st.counters["GFLOPS"] = benchmark::Counter(flop * 1e-9, benchmark::Counter::kIsIterationInvariantRate);
+  st.SetLabel(wide ? "zmm" : "ymm");
+}
+BENCHMARK(BM_FmaPeak)->UseRealTime();
 
 // args: trans_a, trans_b, M, N, K
 BENCHMARK(BM_Sgemm)
