@@ -16,6 +16,12 @@ struct ModelConfig {
   // only; opt-in so that `dropout` keeps the contract's meaning. Needs embed_size > 0.
   double embed_dropout = 0.0;
   bool tie_weights = false;
+
+  // task "seq2seq" only (docs/format.md): the encoder-decoder's shape.
+  std::string decoder = "plain";       // "plain" | "peeky" | "attention"
+  bool reverse_source = false;         // the encoder reads each source backwards
+  bool bidirectional_encoder = false;  // decoder hidden size is then 2 * hidden_size
+  int max_target_len = 0;              // tokens of the longest training answer, end token included
 };
 
 }  // namespace rnngen

@@ -116,6 +116,15 @@ ModelConfig config_from_json(const json& j, const std::string& source) {
     r.fail("tie_weights", "needs embed_size == hidden_size, but embed_size is " +
                               std::to_string(c.embed_size) + " and hidden_size is " +
                               std::to_string(c.hidden_size));
+  if (c.task == "seq2seq") {
+    c.decoder = r.one_of("decoder", true, "", {"plain", "peeky", "attention"});
+    c.reverse_source = r.boolean("reverse_source", false, false);
+    c.bidirectional_encoder = r.boolean("bidirectional_encoder", false, false);
+    c.max_target_len = r.integer("max_target_len", false, 0, 0);
+    if (c.embed_size == 0) r.fail("embed_size", "must be at least 1 for a seq2seq model");
+    if (c.tie_weights) r.fail("tie_weights", "is not supported for a seq2seq model");
+    if (c.embed_dropout > 0) r.fail("embed_dropout", "is not supported for a seq2seq model");
+  }
   return c;
 }
 
@@ -129,6 +138,12 @@ nlohmann::ordered_json config_to_json(const ModelConfig& c) {
       {"dropout", c.dropout},        {"tie_weights", c.tie_weights}};
   // An extension key, written only when used, so every other model's config.json is unchanged.
   if (c.embed_dropout > 0) j["embed_dropout"] = c.embed_dropout;
+  if (c.task == "seq2seq") {
+    j["decoder"] = c.decoder;
+    j["reverse_source"] = c.reverse_source;
+    j["bidirectional_encoder"] = c.bidirectional_encoder;
+    j["max_target_len"] = c.max_target_len;
+  }
   return j;
 }
 

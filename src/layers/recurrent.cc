@@ -46,10 +46,17 @@ static void grow(std::vector<T>& v, size_t n) {
 }
 
 template <typename T>
+void Recurrent<T>::set_lengths(const int32_t* lengths, int batch) {
+  if (lengths) lengths_.assign(lengths, lengths + batch);
+  else lengths_.clear();
+}
+
+template <typename T>
 void Recurrent<T>::forward(const RecurrentWeights<T>& w, int steps, int batch, const T* x,
                            const int32_t* ids, const T* h0, const T* c0) {
   RNNGEN_CHECK((x == nullptr) != (ids == nullptr));
   RNNGEN_CHECK(steps > 0 && batch > 0);
+  RNNGEN_CHECK(lengths_.empty() || lengths_.size() == static_cast<size_t>(batch));
   steps_ = steps;
   batch_ = batch;
   x_ = x;
@@ -74,6 +81,7 @@ void Recurrent<T>::forward_table(const RecurrentWeights<T>& w, int steps, int ba
                                  const T* c0) {
   RNNGEN_CHECK(ids != nullptr && table != nullptr && vocab > 0);
   RNNGEN_CHECK(steps > 0 && batch > 0);
+  RNNGEN_CHECK(lengths_.empty() || lengths_.size() == static_cast<size_t>(batch));
   steps_ = steps;
   batch_ = batch;
   x_ = nullptr;
@@ -174,6 +182,13 @@ void Recurrent<T>::run_forward(const RecurrentWeights<T>& w, const T* h0, const 
           std::memcpy(yt, g, static_cast<size_t>(nb) * H * sizeof(T));
           break;
       }
+      if (!lengths_.empty())  // padded rows carry the previous state through this step
+        for (int b = b0; b < b1; ++b)
+          if (padded(b, t)) {
+            const size_t r = static_cast<size_t>(b - b0) * H;
+            std::memcpy(yt + r, hp + r, H * sizeof(T));
+            if (lstm) std::memcpy(c(t) + rh + r, c_prev(t) + rh + r, H * sizeof(T));
+          }
     }
   });
 }
@@ -189,6 +204,7 @@ void Recurrent<T>::backward(const RecurrentWeights<T>& w, const RecurrentGrads<T
   grow(dh_, bh());
   grow(dh_step_, bh());
   if (lstm) grow(dc_, bh());
+  if (lstm && !lengths_.empty()) grow(dc_keep_, bh());
 
   if (dhT) std::memcpy(dh_.data(), dhT, bh() * sizeof(T));
   else std::fill(dh_.begin(), dh_.begin() + bh(), T(0));
@@ -224,6 +240,11 @@ void Recurrent<T>::backward(const RecurrentWeights<T>& w, const RecurrentGrads<T
       T* dgt = dgates_.data() + static_cast<size_t>(t) * BG + rg;
       // The first step's product only feeds dh0: skip it when nobody asked for dh0.
       const bool hh = k > 0 || dh0 != nullptr;
+      // Padded rows: the gradient passes this step by unchanged, none reaches its gates.
+      const bool any_pad = !lengths_.empty() &&
+                           std::any_of(lengths_.begin() + b0, lengths_.begin() + b1, [&](int32_t l) { return t >= l; });
+      if (any_pad && lstm)
+        std::memcpy(dc_keep_.data() + rh, dc, n * sizeof(T));
       switch (cell_) {
         case Cell::kLstm:
           lstm_step_backward(nb, H, act, c_prev(t) + rh, c(t) + rh, dht, dc, dgt);
@@ -241,6 +262,18 @@ void Recurrent<T>::backward(const RecurrentWeights<T>& w, const RecurrentGrads<T
           if (hh) hh_gemm(nb, dgt, T(0), dh);
           break;
       }
+      if (any_pad)
+        for (int b = b0; b < b1; ++b) {
+          if (!padded(b, t)) continue;
+          const size_t r = static_cast<size_t>(b - b0) * H, rgb = static_cast<size_t>(b - b0) * GH;
+          std::fill(dgt + rgb, dgt + rgb + GH, T(0));
+          if (gru) {
+            T* dhg = dhgates_.data() + static_cast<size_t>(t) * BG + rg;
+            std::fill(dhg + rgb, dhg + rgb + GH, T(0));
+          }
+          std::memcpy(dh + r, dht + r, H * sizeof(T));
+          if (lstm) std::memcpy(dc + r, dc_keep_.data() + rh + r, H * sizeof(T));
+        }
     }
   });
   const T* dh = dh_.data();

@@ -62,6 +62,13 @@ class Recurrent {
                      const T* table, int vocab, const T* h0, const T* c0);
   const T* dtable() const { return dtable_.data(); }  // [vocab, G*H], after backward
 
+  // Per-row lengths for the next forward (and its backward): row b's steps t >= lengths[b]
+  // are padding. There the state is carried unchanged (output = previous state, as Keras's
+  // masking does), so final_h()/final_c() hold each row's state after its last real step in
+  // either direction (reverse starts at step lengths[b]-1), and no gradient passes through
+  // a padded step's gates. null = every row has all `steps`. The values are copied.
+  void set_lengths(const int32_t* lengths, int batch);
+
   // dy: [T,B,H] or null; dhT, dcT: [B,H] or null. Adds weight gradients into g; writes
   // dx [T,B,D] when dx is not null (dense input only) and dh0 / dc0 when not null.
   void backward(const RecurrentWeights<T>& w, const RecurrentGrads<T>& g, const T* dy,
@@ -102,6 +109,9 @@ class Recurrent {
   int vocab_ = 0;
   bool own_table_ = false;    // table_ is wT_ (one-hot input)
   bool zero_h0_ = false;      // forward had no h0: its products with the initial state are skipped
+  std::vector<int32_t> lengths_;  // [B] or empty (see set_lengths)
+  std::vector<T> dc_keep_;        // [B,H] backward scratch: dc of padded rows
+  bool padded(int b, int t) const { return !lengths_.empty() && t >= lengths_[b]; }
 
   std::vector<T> gates_buf_;  // [T,B,G*H] activated gates
   std::vector<T> hs_, cs_;    // [(T+1),B,H]
