@@ -22,6 +22,7 @@ struct ModelConfig {
   bool reverse_source = false;         // the encoder reads each source backwards
   bool bidirectional_encoder = false;  // decoder hidden size is then 2 * hidden_size
   int max_target_len = 0;              // tokens of the longest training answer, end token included
+  std::string separator;               // the training data's source/target separator (eval's default)
 };
 
 }  // namespace rnngen

@@ -121,6 +121,7 @@ ModelConfig config_from_json(const json& j, const std::string& source) {
     c.reverse_source = r.boolean("reverse_source", false, false);
     c.bidirectional_encoder = r.boolean("bidirectional_encoder", false, false);
     c.max_target_len = r.integer("max_target_len", false, 0, 0);
+    c.separator = r.string("separator", false, "");
     if (c.embed_size == 0) r.fail("embed_size", "must be at least 1 for a seq2seq model");
     if (c.tie_weights) r.fail("tie_weights", "is not supported for a seq2seq model");
     if (c.embed_dropout > 0) r.fail("embed_dropout", "is not supported for a seq2seq model");
@@ -143,6 +144,7 @@ nlohmann::ordered_json config_to_json(const ModelConfig& c) {
     j["reverse_source"] = c.reverse_source;
     j["bidirectional_encoder"] = c.bidirectional_encoder;
     j["max_target_len"] = c.max_target_len;
+    if (!c.separator.empty()) j["separator"] = c.separator;
   }
   return j;
 }

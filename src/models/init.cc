@@ -38,10 +38,35 @@ void fill_uniform(T* x, size_t n, double bound, Rng& rng) {
 
 bool has(const std::string& name, const char* part) { return name.find(part) != std::string::npos; }
 
+// "embedding.weight", "encoder.embedding.weight", ...
+bool is_embedding(const std::string& name) {
+  const std::string e = "embedding.weight";
+  return name.size() >= e.size() && name.compare(name.size() - e.size(), e.size(), e) == 0;
+}
+
+// Units of the recurrent layer a tensor belongs to: a seq2seq decoder after a bidirectional
+// encoder has twice the configured hidden_size.
+int64_t layer_hidden(const ModelConfig& cfg, const ParamInfo& p) {
+  const int gates = cfg.cell == "lstm" ? 4 : cfg.cell == "gru" ? 3 : 1;
+  return p.shape[0] / gates;
+}
+
+// PyTorch's fan-in of a tensor: the layer's units for RNN tensors (1/sqrt(hidden_size)), the
+// input width for a Linear weight and its bias.
+double fan_in(const ModelConfig& cfg, const ParamTable& table, const ParamInfo& p) {
+  if (has(p.name, "rnn.")) return static_cast<double>(layer_hidden(cfg, p));
+  if (p.shape.size() == 2) return static_cast<double>(p.shape[1]);
+  const size_t at = p.name.rfind("bias");
+  if (at != std::string::npos)
+    if (const ParamInfo* w = table.find(p.name.substr(0, at) + "weight"); w && w->shape.size() == 2)
+      return static_cast<double>(w->shape[1]);
+  return static_cast<double>(cfg.hidden_size);
+}
+
 // Keras's defaults, tensor by tensor, in PyTorch's layout (contract section 1).
 template <typename T>
 void init_keras(const ModelConfig& cfg, const ParamInfo& p, Rng& rng, T* x) {
-  if (p.name == "embedding.weight") {  // Embedding: embeddings_initializer="uniform"
+  if (is_embedding(p.name)) {  // Embedding: embeddings_initializer="uniform"
     fill_uniform(x, p.size, 0.05, rng);
     return;
   }
@@ -49,8 +74,10 @@ void init_keras(const ModelConfig& cfg, const ParamInfo& p, Rng& rng, T* x) {
     std::fill(x, x + p.size, T(0));
     // ... but LSTM's unit_forget_bias puts 1 in the forget block (PyTorch gate order i,f,g,o).
     // Keras has one bias, which b_ih + b_hh together stand for; it goes into b_ih.
-    if (cfg.cell == "lstm" && has(p.name, "bias_ih"))
-      std::fill(x + cfg.hidden_size, x + 2 * cfg.hidden_size, T(1));
+    if (cfg.cell == "lstm" && has(p.name, "bias_ih")) {
+      const int64_t h = layer_hidden(cfg, p);
+      std::fill(x + h, x + 2 * h, T(1));
+    }
     return;
   }
   if (has(p.name, "weight_hh")) {
@@ -85,14 +112,15 @@ void init_params(const ModelConfig& cfg, const ParamTable& table, const InitSche
       if (p.shape.size() == 1) {
         std::fill(x, x + p.size, T(0));
       } else {
-        const double sd = p.name == "embedding.weight" ? 0.01 : 1.0 / std::sqrt(static_cast<double>(p.shape[1]));
+        const double sd = is_embedding(p.name) ? 0.01 : 1.0 / std::sqrt(static_cast<double>(p.shape[1]));
         for (size_t i = 0; i < p.size; ++i) x[i] = static_cast<T>(sd * rng.normal());
       }
-    } else if (p.name == "embedding.weight") {
+    } else if (is_embedding(p.name)) {
       for (size_t i = 0; i < p.size; ++i) x[i] = static_cast<T>(rng.normal());
     } else {
-      // Every remaining tensor (RNN weights and biases, decoder Linear(H, V)) has fan-in H.
-      fill_uniform(x, p.size, 1.0 / std::sqrt(static_cast<double>(cfg.hidden_size)), rng);
+      // RNN weights and biases U(+-1/sqrt(units)), Linear weight and bias U(+-1/sqrt(in)): for
+      // the language model both are hidden_size.
+      fill_uniform(x, p.size, 1.0 / std::sqrt(fan_in(cfg, table, p)), rng);
     }
   }
 }

@@ -24,11 +24,13 @@ bool is_model_dir(const std::string& dir) {
   return fs::is_directory(dir, ec) && fs::is_regular_file(fs::path(dir) / "config.json", ec);
 }
 
-void load_weights(const std::string& path, RnnLm<float>& net) {
+void load_weights(const std::string& path, RnnLm<float>& net) { load_weights(path, net.table(), net.params()); }
+
+void load_weights(const std::string& path, const ParamTable& table, float* params) {
   const io::SafetensorsView file(path);
   const auto& tensors = file.tensors();
   std::set<std::string> expected;
-  for (const ParamInfo& p : net.table().entries()) {
+  for (const ParamInfo& p : table.entries()) {
     expected.insert(p.name);
     auto it = tensors.find(p.name);
     if (it == tensors.end())
@@ -37,11 +39,11 @@ void load_weights(const std::string& path, RnnLm<float>& net) {
     if (it->second.shape != p.shape)
       throw InputError(path + ": tensor '" + p.name + "' has shape " + shape_str(it->second.shape) +
                        ", config.json implies " + shape_str(p.shape));
-    it->second.copy_to(net.params() + p.offset);
+    it->second.copy_to(params + p.offset);
     // A model that diverged would load and then print NaN perplexities or fail mid-sample.
-    if (const size_t bad = ops::first_non_finite(net.params() + p.offset, p.size); bad < p.size)
+    if (const size_t bad = ops::first_non_finite(params + p.offset, p.size); bad < p.size)
       throw InputError(path + ": tensor '" + p.name + "' holds " +
-                       (std::isnan(net.params()[p.offset + bad]) ? "NaN" : "an infinity") + " at index " +
+                       (std::isnan(params[p.offset + bad]) ? "NaN" : "an infinity") + " at index " +
                        std::to_string(bad) + " (weights from a training run that diverged?)");
   }
   for (const auto& [name, t] : tensors)
@@ -59,15 +61,29 @@ LoadedModel load_model_dir(const std::string& dir) {
       throw InputError((d / f).string() + ": missing (a model directory holds config.json, tokenizer.json and model.safetensors)");
   LoadedModel m;
   const ModelConfig cfg = io::read_config((d / "config.json").string());
-  if (cfg.task != "lm")
-    throw InputError((d / "config.json").string() + ": task '" + cfg.task + "' is not supported by this command yet");
   m.tokenizer = text::load_tokenizer((d / "tokenizer.json").string());
   if (m.tokenizer->vocab_size() != cfg.vocab_size)
     throw InputError((d / "tokenizer.json").string() + ": has " + std::to_string(m.tokenizer->vocab_size()) +
                      " tokens but config.json says vocab_size " + std::to_string(cfg.vocab_size));
-  m.net = std::make_unique<RnnLm<float>>(cfg);
-  load_weights((d / "model.safetensors").string(), *m.net);
+  if (cfg.task == "seq2seq") {
+    if (m.tokenizer->line_start_token() < 0)
+      throw InputError((d / "tokenizer.json").string() + ": has no end-of-line token, which a seq2seq model needs");
+    m.seq2seq = std::make_unique<Seq2Seq<float>>(cfg);
+    load_weights((d / "model.safetensors").string(), m.seq2seq->table(), m.seq2seq->params());
+  } else {
+    m.net = std::make_unique<RnnLm<float>>(cfg);
+    load_weights((d / "model.safetensors").string(), *m.net);
+  }
   return m;
+}
+
+void require_task(const LoadedModel& m, const std::string& dir, const std::string& task, const std::string& command) {
+  const std::string& has = m.config().task;
+  if (has == task) return;
+  const std::string use = has == "seq2seq" ? "rnngen translate" : "rnngen sample";
+  throw InputError(dir + ": is a " + (has == "seq2seq" ? std::string("seq2seq") : std::string("language")) +
+                   " model; '" + command + "' needs a " + (task == "seq2seq" ? "seq2seq" : "language") +
+                   " model (use " + use + ")");
 }
 
 void save_weights(const std::string& path, const ParamTable& table, const float* params) {
@@ -81,13 +97,18 @@ void save_weights(const std::string& path, const RnnLm<float>& net) {
 }
 
 void save_model_dir(const std::string& dir, const text::Tokenizer& tok, const RnnLm<float>& net) {
+  save_model_dir(dir, tok, net.config(), net.table(), net.params());
+}
+
+void save_model_dir(const std::string& dir, const text::Tokenizer& tok, const ModelConfig& cfg, const ParamTable& table,
+                    const float* params) {
   std::error_code ec;
   fs::create_directories(dir, ec);
   if (ec) throw InputError(dir + ": cannot create directory: " + ec.message());
   const fs::path d(dir);
-  io::write_config(net.config(), (d / "config.json").string());
+  io::write_config(cfg, (d / "config.json").string());
   text::save_tokenizer(tok, (d / "tokenizer.json").string());
-  save_weights((d / "model.safetensors").string(), net);
+  save_weights((d / "model.safetensors").string(), table, params);
 }
 
 }  // namespace rnngen::models

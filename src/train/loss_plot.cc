@@ -113,14 +113,112 @@ std::optional<LogRecord> best_validation(const std::vector<LogRecord>& log) {
   return best;
 }
 
+namespace {
+
+std::string png_terminal(int width, int height, const std::string& png_tmp) {
+  std::string gp;
+  gp += "if (strstrt(GPVAL_TERMINALS, 'pngcairo') > 0) {\n";
+  gp += "  set terminal pngcairo size " + std::to_string(width) + "," + std::to_string(height) + " font ',11' noenhanced\n";
+  gp += "} else {\n";
+  gp += "  set terminal png size " + std::to_string(width) + "," + std::to_string(height) + " noenhanced\n";
+  gp += "}\n";
+  gp += "set output " + gp_quote(png_tmp) + "\n";
+  return gp;
+}
+
+// Runs the script, then renames the PNG it drew over `target` (never half an image there).
+void render_png(const std::string& gnuplot, ScopedTempDir& tmp, const std::string& gp, const std::string& png_tmp,
+                const std::string& target) {
+  std::error_code ec;
+  write_text(tmp.file("plot.gp"), gp);
+  ProcessResult pr;
+  try {
+    pr = run_program({gnuplot, tmp.file("plot.gp")}, tmp.file("gnuplot.log"));
+  } catch (...) {
+    fs::remove(png_tmp, ec);
+    throw;
+  }
+  if (pr.exit_code != 0 || fs::file_size(png_tmp, ec) == 0) {
+    fs::remove(png_tmp, ec);
+    std::string msg = pr.output;
+    std::replace(msg.begin(), msg.end(), '\n', ' ');
+    throw std::runtime_error("gnuplot failed (exit " + std::to_string(pr.exit_code) + "): " + msg);
+  }
+  if (std::rename(png_tmp.c_str(), target.c_str()) != 0) {
+    const int err = errno;
+    fs::remove(png_tmp, ec);
+    throw InputError("cannot write " + target + ": " + std::strerror(err));
+  }
+}
+
+std::string need_gnuplot() {
+  const auto gnuplot = find_program("gnuplot");
+  if (!gnuplot) throw InputError("gnuplot not found on PATH: install gnuplot-nox (apt-get install gnuplot-nox)");
+  return *gnuplot;
+}
+
+}  // namespace
+
+std::string plot_accuracy(const std::string& dir, const std::string& out) {
+  const std::string log_path = (fs::path(dir) / "train_log.jsonl").string();
+  const std::vector<LogRecord> log = read_train_log(log_path);
+  std::string dat;
+  double best = -1;
+  for (const LogRecord& r : log)
+    if (r.val_accuracy) {
+      dat += fmt("%.9g", r.epoch) + " " + fmt("%.9g", 100 * *r.val_accuracy) + "\n";
+      best = std::max(best, 100 * *r.val_accuracy);
+    }
+  if (dat.empty()) return "";
+  const std::string gnuplot = need_gnuplot();
+  const std::string path = out.empty() ? (fs::path(dir) / "accuracy.png").string() : out;
+  ScopedTempDir tmp("rnngen-plot-");
+  write_text(tmp.file("acc.dat"), dat);
+  const std::string png_tmp = temp_file_next_to(path);
+  std::string gp = png_terminal(800, 600, png_tmp);
+  gp += "set title " + gp_quote(plot_title(dir, log)) + "\n";
+  gp += "set xlabel 'epochs'\nset ylabel 'accuracy (%)'\nset grid\nset yrange [0:100]\nset xrange [0:*]\n";
+  gp += "set key bottom right box opaque\n";
+  gp += "plot " + gp_quote(tmp.file("acc.dat")) + " using 1:2 with linespoints lc rgb '#1f77b4' lw 2 pt 7 ps 0.8 title " +
+        gp_quote("validation exact match (best " + fmt("%.2f", best) + "%)") + "\n";
+  render_png(gnuplot, tmp, gp, png_tmp, path);
+  return path;
+}
+
+void plot_attention(const std::string& path, const std::vector<std::string>& source,
+                    const std::vector<std::string>& output, const std::vector<std::vector<float>>& weights) {
+  const std::string gnuplot = need_gnuplot();
+  ScopedTempDir tmp("rnngen-attn-");
+  std::string dat;
+  for (const auto& row : weights) {
+    for (size_t j = 0; j < source.size(); ++j) dat += (j ? " " : "") + fmt("%.6g", j < row.size() ? row[j] : 0.0f);
+    dat += "\n";
+  }
+  write_text(tmp.file("attn.dat"), dat);
+  auto tics = [&](const std::vector<std::string>& labels) {
+    std::string t = "(";
+    for (size_t i = 0; i < labels.size(); ++i) t += (i ? ", " : "") + gp_quote(labels[i]) + " " + std::to_string(i);
+    return t + ")";
+  };
+  const int w = std::clamp(120 + 28 * static_cast<int>(source.size()), 400, 1600);
+  const int h = std::clamp(120 + 28 * static_cast<int>(output.size()), 300, 1600);
+  const std::string png_tmp = temp_file_next_to(path);
+  std::string gp = png_terminal(w, h, png_tmp);
+  gp += "set xlabel 'source'\nset ylabel 'output'\nunset key\nset palette gray negative\nset cbrange [0:1]\n";
+  gp += "set xtics " + tics(source) + " rotate by 90 right\nset ytics " + tics(output) + "\n";
+  gp += "set xrange [-0.5:" + std::to_string(source.size()) + "-0.5]\nset yrange [" + std::to_string(output.size()) +
+        "-0.5:-0.5]\n";
+  gp += "plot " + gp_quote(tmp.file("attn.dat")) + " matrix with image\n";
+  render_png(gnuplot, tmp, gp, png_tmp, path);
+}
+
 LossPlotResult plot_losses(const LossPlotOptions& o) {
   const std::string log_path = (fs::path(o.dir) / "train_log.jsonl").string();
   std::error_code ec;
   if (!fs::exists(log_path, ec))
     throw InputError(log_path + ": no training log (is " + o.dir + " a model directory written by rnngen train?)");
   const std::vector<LogRecord> log = read_train_log(log_path);
-  const auto gnuplot = find_program("gnuplot");
-  if (!gnuplot) throw InputError("gnuplot not found on PATH: install gnuplot-nox (apt-get install gnuplot-nox)");
+  const std::string gnuplot = need_gnuplot();
 
   LossPlotResult res;
   res.path = o.out.empty() ? (fs::path(o.dir) / "loss.png").string() : o.out;
@@ -141,14 +239,7 @@ LossPlotResult plot_losses(const LossPlotOptions& o) {
   // Few points: mark each one; many: a plain line reads better.
   const bool mark = log.size() <= 40;
   const std::string png_tmp = temp_file_next_to(res.path);
-  std::string gp;
-  gp += "if (strstrt(GPVAL_TERMINALS, 'pngcairo') > 0) {\n";
-  gp += "  set terminal pngcairo size " + std::to_string(o.width) + "," + std::to_string(o.height) +
-        " font ',11' noenhanced\n";
-  gp += "} else {\n";
-  gp += "  set terminal png size " + std::to_string(o.width) + "," + std::to_string(o.height) + " noenhanced\n";
-  gp += "}\n";
-  gp += "set output " + gp_quote(png_tmp) + "\n";
+  std::string gp = png_terminal(o.width, o.height, png_tmp);
   gp += "set title " + gp_quote(plot_title(o.dir, log)) + "\n";
   gp += "set xlabel " + gp_quote(xs.label) + "\n";
   gp += "set ylabel 'loss (nats/token)'\n";
@@ -172,26 +263,8 @@ LossPlotResult plot_losses(const LossPlotOptions& o) {
     gp += "set label 1 'no validation data in this run' at graph 0.98,0.8 right\n";
   }
   gp += plot + "\n";
-  write_text(tmp.file("plot.gp"), gp);
 
-  ProcessResult pr;
-  try {
-    pr = run_program({*gnuplot, tmp.file("plot.gp")}, tmp.file("gnuplot.log"));
-  } catch (...) {
-    fs::remove(png_tmp, ec);
-    throw;
-  }
-  if (pr.exit_code != 0 || fs::file_size(png_tmp, ec) == 0) {
-    fs::remove(png_tmp, ec);
-    std::string msg = pr.output;
-    std::replace(msg.begin(), msg.end(), '\n', ' ');
-    throw std::runtime_error("gnuplot failed (exit " + std::to_string(pr.exit_code) + "): " + msg);
-  }
-  if (std::rename(png_tmp.c_str(), res.path.c_str()) != 0) {
-    const int err = errno;
-    fs::remove(png_tmp, ec);
-    throw InputError("cannot write " + res.path + ": " + std::strerror(err));
-  }
+  render_png(gnuplot, tmp, gp, png_tmp, res.path);
   return res;
 }
 

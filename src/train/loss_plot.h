@@ -28,6 +28,15 @@ struct LossPlotResult {
 // or an output path that cannot be written; std::runtime_error when gnuplot itself fails.
 LossPlotResult plot_losses(const LossPlotOptions& options);
 
+// Seq2seq: validation accuracy per epoch (the book's figure 7-25) into `out` (default
+// DIR/accuracy.png); "" when the log has no accuracy.
+std::string plot_accuracy(const std::string& dir, const std::string& out);
+
+// An attention map (the book's figure 8-26): source tokens across, output tokens down,
+// weights[i][j] the weight of source token j when writing output token i.
+void plot_attention(const std::string& path, const std::vector<std::string>& source,
+                    const std::vector<std::string>& output, const std::vector<std::vector<float>>& weights);
+
 // What the plot says, separated from drawing it so tests can read it.
 // "LSTM, 2 x 256, embedding 64, vocab 65" ("one-hot input" for embed_size 0).
 std::string describe_model(const ModelConfig& config);

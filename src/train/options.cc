@@ -36,6 +36,18 @@ static void one_of(const std::string& flag, const std::string& v, std::set<std::
 void validate(const TrainOptions& o) {
   require(!o.data.empty(), "train: give at least one training text file");
   require(!o.out.empty(), "--out: a model directory is required");
+  one_of("--task", o.task, {"lm", "seq2seq"});
+  one_of("--decoder", o.decoder, {"plain", "peeky", "attention"});
+  require(!o.separator.empty(), "--separator must not be empty");
+  require(o.source_column.empty() == o.target_column.empty(),
+          "--source-column and --target-column go together (CSV data)");
+  require(o.max_target_len >= 0, "--max-target-len must be >= 0 (0 = no limit), got " + str(o.max_target_len));
+  require(o.task == "seq2seq" || (o.source_column.empty() && !o.reverse_source && !o.bidirectional_encoder &&
+                                  o.decoder == "plain"),
+          "--source-column, --target-column, --decoder, --reverse-source and --bidirectional-encoder need --task seq2seq");
+  require(o.task != "seq2seq" || o.embed_size >= 1, "--embed-size must be >= 1 for --task seq2seq");
+  require(o.task != "seq2seq" || !o.tie_weights, "--tie-weights is for language models, not --task seq2seq");
+  require(o.task != "seq2seq" || o.embed_dropout == 0, "--embed-dropout is for language models, not --task seq2seq");
   one_of("--tokenizer", o.tokenizer, {"char", "word", "jamo", "subword"});
   one_of("--word-style", o.word_style, {"keras", "ptb"});
   one_of("--sequences", o.sequences, {"stream", "lines"});

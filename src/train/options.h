@@ -11,6 +11,15 @@ namespace rnngen::train {
 struct TrainOptions {
   std::vector<std::string> data;  // training text files, concatenated
   std::string out;                // model directory
+  std::string task = "lm";        // lm | seq2seq
+
+  // Seq2seq data and network (--task seq2seq)
+  std::string separator = "\t";   // between source and target on each line
+  std::string source_column, target_column;  // CSV data: the columns (both or neither)
+  std::string decoder = "plain";  // plain | peeky | attention
+  bool reverse_source = false;
+  bool bidirectional_encoder = false;
+  int max_target_len = 0;          // refuse longer targets, in tokens (0 = no limit)
 
   // Text
   std::string tokenizer = "char";    // char | word | jamo | subword

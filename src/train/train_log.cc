@@ -40,6 +40,8 @@ std::vector<LogRecord> read_train_log(const std::string& path) {
     auto val = j.find("val_nll");
     if (val == j.end()) throw InputError(where + ": missing key \"val_nll\"");
     if (!val->is_null()) r.val_nll = field<double>(j, "val_nll", where);
+    if (auto acc = j.find("val_accuracy"); acc != j.end() && !acc->is_null())
+      r.val_accuracy = field<double>(j, "val_accuracy", where);
     r.lr = field<double>(j, "lr", where);
     r.tokens_per_s = field<double>(j, "tokens_per_s", where);
     r.elapsed_s = field<double>(j, "elapsed_s", where);

@@ -15,6 +15,7 @@ struct LogRecord {
   int64_t tokens = 0;
   double train_nll = 0;
   std::optional<double> val_nll;  // absent when the run had no validation data
+  std::optional<double> val_accuracy;  // seq2seq only
   double lr = 0;
   double tokens_per_s = 0;
   double elapsed_s = 0;

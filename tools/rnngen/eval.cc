@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "commands.h"
+#include "train/seq2seq_eval.h"
 #include "models/model_dir.h"
 #include "ops/gemm.h"
 #include "rnngen/error.h"
@@ -16,6 +17,44 @@
 
 namespace rnngen::cli {
 
+namespace {
+
+// `eval` of a seq2seq model: the pairs of FILE, scored by train::score_pairs.
+template <typename Opts>
+int eval_seq2seq(const models::LoadedModel& m, const Opts& o) {
+  if (o.source_column.empty() != o.target_column.empty())
+    throw InputError("--source-column and --target-column go together");
+  if (!o.weights.empty()) throw InputError("--weights is for language models");
+  const std::string sep = o.separator.value_or(m.config().separator.empty() ? "\t" : m.config().separator);
+  if (sep.empty()) throw InputError("--separator must not be empty");
+  const auto t0 = std::chrono::steady_clock::now();
+  const auto pairs = train::encode_pairs(*m.tokenizer, train::read_pair_files({o.file}, sep, o.source_column, o.target_column), o.file);
+  Progress progress(isatty(STDERR_FILENO) != 0);
+  const train::Seq2seqScore s = train::score_pairs(*m.seq2seq, *m.tokenizer, pairs, 256, [&](int64_t done, int64_t total) {
+    progress.update("eval: " + std::to_string(done) + " / " + std::to_string(total) + " examples");
+  });
+  progress.clear();
+  const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  nlohmann::ordered_json j;
+  j["examples"] = s.examples;
+  j["accuracy"] = s.accuracy();
+  j["correct"] = s.correct;
+  j["tokens"] = s.tokens;
+  j["nll"] = s.nll();
+  j["perplexity"] = std::exp(s.nll());
+  j["bits_per_token"] = s.nll() / std::log(2.0);
+  j["seconds"] = secs;
+  if (o.json)
+    std::printf("%s\n", j.dump().c_str());
+  else
+    std::printf("%s: %lld examples, accuracy %.2f%% (%lld exact), nll %.4f nats/token, perplexity %.4f (%.2f s)\n",
+                o.file.c_str(), static_cast<long long>(s.examples), 100 * s.accuracy(), static_cast<long long>(s.correct),
+                s.nll(), std::exp(s.nll()), secs);
+  return 0;
+}
+
+}  // namespace
+
 void add_eval(CLI::App& app, Runner& run) {
   auto* sub = app.add_subcommand("eval", "Score a text file with a model (NLL, perplexity, bits per token)");
   struct Opts {
@@ -23,6 +62,8 @@ void add_eval(CLI::App& app, Runner& run) {
     bool json = false;
     int threads = 0;
     std::string weights;
+    std::optional<std::string> separator;
+    std::string source_column, target_column;
   };
   auto o = std::make_shared<Opts>();
   sub->add_option("DIR", o->dir, "model directory")->required();
@@ -32,10 +73,14 @@ void add_eval(CLI::App& app, Runner& run) {
                   "score token by token through the generation path with fp32, bf16 or int8 weights "
                   "(default: whole windows, fp32)");
   sub->add_option("--threads", o->threads, "threads (default: all cores)")->check(CLI::NonNegativeNumber);
+  sub->add_option("--separator", o->separator, "seq2seq: between source and target (default: the training data's)");
+  sub->add_option("--source-column", o->source_column, "seq2seq, CSV data: the source column");
+  sub->add_option("--target-column", o->target_column, "seq2seq, CSV data: the target column");
   sub->callback([&run, o] {
     run = [o] {
       if (o->threads > 0) ops::set_num_threads(o->threads);
       models::LoadedModel m = models::load_model_dir(o->dir);
+      if (m.seq2seq) return eval_seq2seq(m, *o);
       const std::string text = text::read_text_file(o->file);
       const auto t0 = std::chrono::steady_clock::now();
       // A live line on a terminal only (a pipe or a file gets nothing), erased when the result prints.

@@ -61,6 +61,7 @@ int main(int argc, char** argv) {
   rnngen::cli::Runner run;
   rnngen::cli::add_train(app, run);
   rnngen::cli::add_sample(app, run);
+  rnngen::cli::add_translate(app, run);
   rnngen::cli::add_eval(app, run);
   rnngen::cli::add_summary(app, run);
   rnngen::cli::add_plot(app, run);

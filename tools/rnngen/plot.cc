@@ -1,5 +1,6 @@
 // rnngen plot DIR [--out FILE.png]: training and validation loss curves as a PNG.
 #include <cstdio>
+#include <filesystem>
 
 #include "commands.h"
 #include "train/loss_plot.h"
@@ -20,6 +21,14 @@ void add_plot(CLI::App& app, Runner& run) {
       if (r.best) std::printf(", best validation loss %.4f nats/token at step %lld", *r.best->val_nll,
                               static_cast<long long>(r.best->step));
       std::printf("\n");
+      // Seq2seq runs also log accuracy: drawn beside the losses (the --out name, -accuracy).
+      std::string acc_out;
+      if (!o->out.empty()) {
+        const std::filesystem::path p(o->out);
+        acc_out = (p.parent_path() / (p.stem().string() + "-accuracy" + p.extension().string())).string();
+      }
+      if (const std::string acc = train::plot_accuracy(o->dir, acc_out); !acc.empty())
+        std::printf("%s: validation accuracy per epoch\n", acc.c_str());
       return 0;
     };
   });

@@ -55,6 +55,7 @@ void add_sample(CLI::App& app, Runner& run) {
       validate(g.sampling);  // flags first: a typo should not wait for a large model to load
       ops::set_num_threads(o->threads);
       models::LoadedModel m = models::load_model_dir(o->dir);
+      models::require_task(m, o->dir, "lm", "rnngen sample");
       std::istringstream skip(o->skip);
       for (std::string t; skip >> t;) {
         const int32_t id = m.tokenizer->find(t);

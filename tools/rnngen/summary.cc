@@ -15,7 +15,7 @@ void add_summary(CLI::App& app, Runner& run) {
     run = [dir] {
       models::LoadedModel m = models::load_model_dir(*dir);
       std::cout << "Model directory: " << *dir << "\n"
-                << models::summary_text(m.config(), m.net->table(), m.tokenizer->type());
+                << models::summary_text(m.config(), m.table(), m.tokenizer->type());
       return 0;
     };
   });

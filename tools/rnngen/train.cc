@@ -7,10 +7,21 @@
 namespace rnngen::cli {
 
 void add_train(CLI::App& app, Runner& run) {
-  auto* sub = app.add_subcommand("train", "Train a language model on text files");
+  auto* sub = app.add_subcommand("train", "Train a language model (or, with --task seq2seq, an encoder-decoder) on text files");
   auto o = std::make_shared<train::TrainOptions>();
   sub->add_option("DATA", o->data, "training text file(s), UTF-8")->required();
   sub->add_option("--out", o->out, "model directory to write")->required();
+  sub->add_option("--task", o->task, "lm | seq2seq (DATA lines are 'source SEP target')")->capture_default_str();
+
+  auto* s2s = "Seq2seq (--task seq2seq)";
+  sub->add_option("--separator", o->separator, "between source and target on each line (default: a tab)")->group(s2s);
+  sub->add_option("--source-column", o->source_column, "CSV data: the source column")->group(s2s);
+  sub->add_option("--target-column", o->target_column, "CSV data: the target column")->group(s2s);
+  sub->add_option("--decoder", o->decoder, "plain | peeky | attention")->capture_default_str()->group(s2s);
+  sub->add_flag("--reverse-source", o->reverse_source, "the encoder reads each source backwards")->group(s2s);
+  sub->add_flag("--bidirectional-encoder", o->bidirectional_encoder,
+                "encoder layers read both ways (the decoder gets 2 x --hidden-size units)")->group(s2s);
+  sub->add_option("--max-target-len", o->max_target_len, "refuse targets longer than N tokens (0 = no limit)")->group(s2s);
 
   auto* text = "Text";
   sub->add_option("--tokenizer", o->tokenizer, "char | word | jamo | subword")->capture_default_str()->group(text);
@@ -72,6 +83,13 @@ void add_train(CLI::App& app, Runner& run) {
         std::fprintf(stderr, "\nStopped by %s after %lld steps (%lld tokens, %.0f s).", r.stopped_by.c_str(),
                      static_cast<long long>(r.steps), static_cast<long long>(r.tokens), r.elapsed_s);
         if (r.best_val_nll >= 0) std::fprintf(stderr, " Best validation loss %.4f nats/token.", r.best_val_nll);
+        if (o->task == "seq2seq")
+          std::fprintf(stderr,
+                       "\nModel: %s\n  translate: rnngen translate %s --input TEXT\n"
+                       "  score:     rnngen eval %s FILE --json\n  plot:      rnngen plot %s\n"
+                       "  resume:    the same train command with --resume\n",
+                       o->out.c_str(), o->out.c_str(), o->out.c_str(), o->out.c_str());
+        else
         std::fprintf(stderr,
                      "\nModel: %s\n  sample:  rnngen sample %s --temperature 0.5\n"
                      "  score:   rnngen eval %s FILE\n  plot:    rnngen plot %s\n"

@@ -1,0 +1,247 @@
+// The language model as a TrainTask: text in stream or lines mode, truncated BPTT with the
+// state carried from window to window.
+#include <algorithm>
+#include <cstdio>
+#include <functional>
+
+#include "models/init.h"
+#include "models/rnnlm.h"
+#include "models/model_dir.h"
+#include "rnngen/error.h"
+#include "sample/generate.h"
+#include "text/batching.h"
+#include "text/build_tokenizer.h"
+#include "text/utf8.h"
+#include "train/task.h"
+#include "train/training_text.h"
+
+namespace rnngen::train {
+namespace {
+
+using Encode = std::function<std::vector<int32_t>(std::string_view)>;
+
+std::vector<std::vector<int32_t>> encode_lines(const text::Tokenizer& tok, const std::string& s,
+                                               const Encode& encode) {
+  std::vector<std::vector<int32_t>> out;
+  size_t start = 0;
+  while (start < s.size()) {
+    size_t end = s.find('\n', start);
+    if (end == std::string::npos) end = s.size();
+    // Char-level lines keep their newline as the final target, so a model learns to end lines.
+    const size_t stop = (tok.type() == "char" || tok.type() == "jamo") && end < s.size() ? end + 1 : end;
+    out.push_back(encode(std::string_view(s).substr(start, stop - start)));
+    start = end + 1;
+  }
+  return out;
+}
+
+class LmTask : public TrainTask {
+ public:
+  LmTask(const TrainOptions& o, ResumedModel* resumed);
+
+  const ModelConfig& config() const override { return net_->config(); }
+  const text::Tokenizer& tokenizer() const override { return *tok_; }
+  const models::ParamTable& table() const override { return net_->table(); }
+  float* params() override { return net_->params(); }
+  float* grads() override { return net_->grads(); }
+  size_t num_params() const override { return net_->num_params(); }
+  int windows() const override { return lines_mode_ ? lines_->windows() : stream_->windows(); }
+  void deal(Rng& data_rng) override {
+    if (lines_mode_) lines_->shuffle(data_rng);
+  }
+  StepLoss forward(int window, Rng& drop_rng) override;
+  void backward(float scale) override {
+    net_->zero_grads();
+    net_->backward(scale, nullptr);
+  }
+  void end_step() override {
+    net_->final_state(next_state_);
+    std::swap(state_, next_state_);  // carried, detached: backward never reaches past here
+  }
+  Validation validate() override;
+  void save_model_dir(const std::string& dir) const override { models::save_model_dir(dir, *tok_, *net_); }
+  nlohmann::json data_meta() const override {
+    return {{"--sequences", o_.sequences}, {"--seq-len", o_.seq_len}, {"--batch-size", o_.batch_size},
+            {"windows_per_epoch", windows()}};
+  }
+  void save_state(Checkpoint& ck) const override {
+    if (!state_.h.empty()) ck.tensors["state/h"] = state_.h;
+    if (!state_.c.empty()) ck.tensors["state/c"] = state_.c;
+  }
+  void restore_state(const Checkpoint& ck) override {
+    if (auto h = ck.tensors.find("state/h"); h != ck.tensors.end()) state_.h = h->second;
+    if (auto c = ck.tensors.find("state/c"); c != ck.tensors.end()) state_.c = c->second;
+  }
+  std::string note() const override { return val_note_; }
+  void print_samples(int64_t step, Progress& progress) override;
+
+ private:
+  void prepare_data(const std::string& train_text, const std::string& val_text, const std::string& val_source);
+
+  TrainOptions o_;
+  bool lines_mode_;
+  std::unique_ptr<text::Tokenizer> tok_;
+  std::unique_ptr<models::RnnLm<float>> net_;
+  std::vector<int32_t> train_ids_, val_ids_;
+  std::unique_ptr<text::StreamBatches> stream_;
+  std::unique_ptr<text::LineBatches> lines_, val_lines_;
+  models::LmState<float> state_, next_state_;
+  text::Window w_;
+  std::string val_note_;
+};
+
+LmTask::LmTask(const TrainOptions& o, ResumedModel* resumed) : o_(o), lines_mode_(o.sequences == "lines") {
+  // A resumed run takes its tokenizer from the model, whatever --tokenizer says: the split
+  // below depends on it and must fall where the first run's did.
+  ModelConfig cfg;
+  if (resumed) {
+    tok_ = std::move(resumed->tokenizer);
+    cfg = resumed->config;
+  }
+  const bool words = resumed ? tok_->type() == "word" : o_.tokenizer == "word";
+  const std::string all = read_training_text(o_.data);
+  std::string train_text, val_text, val_source = "validation text";
+  if (!o_.val.empty()) {
+    train_text = all;
+    val_text = text::read_text_file(o_.val);
+    val_source = o_.val;
+  } else {
+    split_validation(all, o_.val_fraction, lines_mode_, words, train_text, val_text);
+  }
+  const std::string source = o_.data.size() == 1 ? o_.data[0] : "training data";
+  if (text::decode_utf8(train_text, source).size() < 2)
+    throw InputError(source + ": needs at least 2 characters of training text");
+
+  if (!resumed) {
+    text::TokenizerSpec spec{o_.tokenizer, o_.word_style, o_.num_words, o_.oov_token, o_.vocab_size, o_.subword_model};
+    // The char and jamo alphabets cover the held-out fraction too (it is part of the same
+    // file): a symbol is not a statistic, and without it the held-out text could not be
+    // encoded. A separate --val file must use only symbols seen in training. Words and subword
+    // pieces are learned from the training part only.
+    const bool alphabet = o_.tokenizer == "char" || o_.tokenizer == "jamo";
+    tok_ = text::build_tokenizer(spec, alphabet && o_.val.empty() ? all : train_text, source);
+    cfg.cell = o_.cell;
+    cfg.vocab_size = tok_->vocab_size();
+    cfg.embed_size = o_.embed_size;
+    cfg.hidden_size = o_.hidden_size;
+    cfg.num_layers = o_.num_layers;
+    cfg.dropout = o_.dropout;
+    cfg.embed_dropout = o_.embed_dropout;
+    cfg.tie_weights = o_.tie_weights;
+  }
+  prepare_data(train_text, val_text, val_source);
+
+  net_ = std::make_unique<models::RnnLm<float>>(cfg);
+  Rng init_rng(o_.seed);
+  models::init_params(cfg, net_->table(), models::parse_init(o_.init), init_rng, net_->params());
+}
+
+void LmTask::prepare_data(const std::string& train_text, const std::string& val_text, const std::string& val_source) {
+  const std::string train_source = o_.data.size() == 1 ? o_.data[0] : "training data";
+  const Encode encode_train = [&](std::string_view t) { return tok_->encode(t, train_source); };
+  // Validation words the training part never had are left out (Keras's texts_to_sequences
+  // without an oov_token) and counted, rather than ending the run before it starts.
+  size_t unknown = 0, kept = 0;
+  const Encode encode_val = [&](std::string_view t) {
+    std::vector<int32_t> ids = tok_->encode_known(t, val_source, unknown);
+    kept += ids.size();
+    return ids;
+  };
+  if (lines_mode_) {
+    lines_ = std::make_unique<text::LineBatches>(encode_lines(*tok_, train_text, encode_train), o_.batch_size, o_.seq_len);
+    if (lines_->lines() == 0)
+      throw InputError(train_source + ": no line has two or more tokens to learn from (--sequences lines)");
+    if (!val_text.empty())
+      val_lines_ = std::make_unique<text::LineBatches>(encode_lines(*tok_, val_text, encode_val), o_.batch_size, o_.seq_len);
+  } else {
+    train_ids_ = tok_->encode(train_text, train_source);
+    stream_ = std::make_unique<text::StreamBatches>(train_ids_, o_.batch_size, o_.seq_len);
+    if (stream_->windows() == 0)
+      throw InputError(train_source + ": " + std::to_string(train_ids_.size()) +
+                       " tokens is too little text for --batch-size " + std::to_string(o_.batch_size) +
+                       " (each of the batch's streams needs at least 2 tokens)");
+    if (!val_text.empty()) val_ids_ = encode_val(val_text);
+  }
+  if (unknown > 0)
+    val_note_ = "validation: " + std::to_string(unknown) + " of " + std::to_string(unknown + kept) +
+                " words are not in the training vocabulary and are left out (--oov-token counts them)";
+}
+
+StepLoss LmTask::forward(int window, Rng& drop_rng) {
+  if (lines_mode_) lines_->get(window, w_);
+  else stream_->get(window, w_);
+  const ModelConfig& cfg = net_->config();
+  if (w_.reset_state || state_.h.size() != static_cast<size_t>(cfg.num_layers) * w_.batch * cfg.hidden_size)
+    net_->zero_state(w_.batch, state_);
+  const models::ForwardOptions fwd{true, true};
+  const double sum = net_->forward(w_.ids.data(), w_.targets.data(), w_.batch, w_.len, &state_, fwd, &drop_rng);
+  return {sum, net_->counted()};
+}
+
+Validation LmTask::validate() {
+  // The model's loss, not bf16's: under --precision bf16 too, so val_nll compares across
+  // precisions and with `rnngen eval`, and plateau and best-model decisions see no rounding.
+  const PrecisionScope fp32("fp32");
+  double sum = 0;
+  int64_t count = 0;
+  models::LmState<float> st, nx;
+  text::Window w;
+  const models::ForwardOptions fwd;
+  auto run = [&](auto& batches) {
+    for (int i = 0; i < batches.windows(); ++i) {
+      batches.get(i, w);
+      if (w.reset_state) net_->zero_state(w.batch, st);
+      sum += net_->forward(w.ids.data(), w.targets.data(), w.batch, w.len, &st, fwd);
+      count += net_->counted();
+      net_->final_state(nx);
+      std::swap(st, nx);
+    }
+  };
+  if (lines_mode_) {
+    if (!val_lines_ || val_lines_->windows() == 0) return {};
+    run(*val_lines_);
+  } else {
+    if (val_ids_.size() < 2) return {};
+    // Several streams at once for speed; each long enough that its cold start hardly matters.
+    const int streams = static_cast<int>(std::clamp<size_t>(val_ids_.size() / 2000, 1, o_.batch_size));
+    text::StreamBatches vb(val_ids_, streams, o_.seq_len);
+    run(vb);
+  }
+  Validation v;
+  if (count) v.nll = sum / static_cast<double>(count);
+  return v;
+}
+
+void LmTask::print_samples(int64_t step, Progress& progress) {
+  // Separate generators, so printing samples never changes what training does. The prime
+  // depends on the seed only: like the Keras text-generation callback, every printout
+  // continues the same text, so they show how the model improves.
+  Rng prime_rng(o_.seed ^ 0x5EED7E47ULL);
+  Rng rng(o_.seed ^ (0x9E3779B97F4A7C15ULL * static_cast<uint64_t>(step + 1)));
+  std::vector<int32_t> prime;
+  if (!lines_mode_ && train_ids_.size() > 41) {
+    const size_t at = prime_rng.below(train_ids_.size() - 41);
+    prime.assign(train_ids_.begin() + at, train_ids_.begin() + at + 40);
+  }
+  const std::string prime_text = prime.empty() ? "" : tok_->decode(prime);
+  progress.message("--- samples at step " + std::to_string(step) + (prime.empty() ? "" : ", prime: \"" + prime_text + "\""));
+  const int32_t start = std::max(0, tok_->line_start_token());
+  const PrecisionScope fp32("fp32");  // what `rnngen sample` would print for these weights
+  for (double t : {0.2, 0.5, 1.0, 1.2}) {
+    sample::GenerateOptions g;
+    g.length = o_.sample_length;
+    g.sampling.temperature = t;
+    std::string out = sample::generate(*net_, *tok_, prime, start, g, rng, [](std::string_view) {});
+    char head[48];
+    std::snprintf(head, sizeof head, "--- temperature %.1f:", t);
+    progress.message(std::string(head) + "\n" + prime_text + out);
+  }
+}
+
+}  // namespace
+
+std::unique_ptr<TrainTask> make_lm_task(const TrainOptions& o, ResumedModel* resumed) {
+  return std::make_unique<LmTask>(o, resumed);
+}
+
+}  // namespace rnngen::train

@@ -1,0 +1,76 @@
+// What the trainer's loop (train/trainer.cc) asks of a kind of model: the language model
+// (train/lm_task.h) and the encoder-decoder (train/seq2seq_task.h) each implement it, so that
+// epochs, limits, clipping, the optimizer, validation cadence, checkpoints and resuming are
+// written once.
+#pragma once
+#include <cstdint>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "models/param_table.h"
+#include "rnngen/config.h"
+#include "text/tokenizer.h"
+#include "train/checkpoint.h"
+#include "train/options.h"
+#include "util/progress.h"
+#include "util/rng.h"
+
+namespace rnngen::train {
+
+struct StepLoss {
+  double sum = 0;  // summed NLL over the step's counted targets
+  int count = 0;
+};
+
+struct Validation {
+  double nll = -1;       // nats per target token, -1 = no validation data
+  double accuracy = -1;  // exact-match accuracy (seq2seq), -1 = not measured
+};
+
+class TrainTask {
+ public:
+  virtual ~TrainTask() = default;
+
+  virtual const ModelConfig& config() const = 0;
+  virtual const text::Tokenizer& tokenizer() const = 0;
+  virtual const models::ParamTable& table() const = 0;
+  virtual float* params() = 0;
+  virtual float* grads() = 0;
+  virtual size_t num_params() const = 0;
+
+  virtual int windows() const = 0;  // steps per epoch
+  // Deals an epoch's order from data_rng (a resumed run re-deals from the RNG state saved at
+  // the epoch's start, so the order is a function of that state alone).
+  virtual void deal(Rng& data_rng) = 0;
+  // One training step: forward with dropout from drop_rng (the gradient is kept for backward).
+  virtual StepLoss forward(int window, Rng& drop_rng) = 0;
+  // Zeroes the gradients and adds scale * d(summed NLL)/d(params).
+  virtual void backward(float scale) = 0;
+  // After the optimizer step (the language model carries its state to the next window).
+  virtual void end_step() {}
+
+  virtual Validation validate() = 0;
+  // config.json, tokenizer.json and model.safetensors from the current weights.
+  virtual void save_model_dir(const std::string& dir) const = 0;
+  // What shapes the windows, recorded in checkpoints: resuming under other values is refused.
+  virtual nlohmann::json data_meta() const = 0;
+  // Task state beyond the weights (the carried recurrent state) into and out of checkpoints.
+  virtual void save_state(Checkpoint& ck) const { (void)ck; }
+  virtual void restore_state(const Checkpoint& ck) { (void)ck; }
+  // Printed once after the header (what validation leaves out), or "".
+  virtual std::string note() const { return ""; }
+  // --sample-every: show what the model does now.
+  virtual void print_samples(int64_t step, Progress& progress) = 0;
+};
+
+// Builds the task for `o` (reading the data, building or taking the tokenizer, making and
+// initialising the network from o.seed). On --resume, `resumed` is the model in --out.
+struct ResumedModel {
+  ModelConfig config;
+  std::unique_ptr<text::Tokenizer> tokenizer;
+};
+std::unique_ptr<TrainTask> make_lm_task(const TrainOptions& o, ResumedModel* resumed);
+std::unique_ptr<TrainTask> make_seq2seq_task(const TrainOptions& o, ResumedModel* resumed);
+
+}  // namespace rnngen::train
