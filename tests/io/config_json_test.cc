@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <nlohmann/json.hpp>
 
+#include "io/atomic_file.h"
 #include "rnngen/error.h"
 #include "temp_dir.h"
 
@@ -46,7 +47,7 @@ TEST(ConfigJson, ReadsTheContractExample) {
 TEST(ConfigJson, RoundTripsEveryField) {
   TempDir dir;
   ModelConfig c;
-  c.task = "seq2seq";
+  c.task = "lm";
   c.cell = "gru";
   c.vocab_size = 1000;
   c.embed_size = 128;
@@ -65,6 +66,39 @@ TEST(ConfigJson, RoundTripsEveryField) {
   EXPECT_EQ(r.num_layers, c.num_layers);
   EXPECT_EQ(r.dropout, c.dropout);
   EXPECT_EQ(r.tie_weights, c.tie_weights);
+}
+
+TEST(ConfigJson, RoundTripsEverySeq2SeqField) {
+  TempDir dir;
+  ModelConfig c;
+  c.task = "seq2seq";
+  c.cell = "lstm";
+  c.vocab_size = 13;
+  c.embed_size = 16;
+  c.hidden_size = 128;
+  c.decoder = "attention";
+  c.reverse_source = true;
+  c.bidirectional_encoder = true;
+  c.max_target_len = 5;
+  c.separator = "_";
+  const std::string path = dir.file("config.json");
+  write_config(c, path);
+  const ModelConfig r = read_config(path);
+  EXPECT_EQ(r.task, "seq2seq");
+  EXPECT_EQ(r.decoder, "attention");
+  EXPECT_TRUE(r.reverse_source);
+  EXPECT_TRUE(r.bidirectional_encoder);
+  EXPECT_EQ(r.max_target_len, 5);
+  EXPECT_EQ(r.separator, "_");
+  // A seq2seq config names its decoder; a typo in it is refused, naming the key.
+  write_file_atomic(path, R"({"format": "rnngen", "format_version": 1, "task": "seq2seq", "cell": "lstm",
+    "vocab_size": 13, "embed_size": 16, "hidden_size": 8, "num_layers": 1, "decoder": "peaky"})");
+  try {
+    read_config(path);
+    FAIL() << "accepted decoder \"peaky\"";
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("\"decoder\""), std::string::npos) << e.what();
+  }
 }
 
 TEST(ConfigJson, WritesPrettyJsonInTheContractsKeyOrder) {
