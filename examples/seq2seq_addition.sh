@@ -12,7 +12,7 @@
 source "$(dirname "$0")/common.sh"
 need_data seq2seq/addition.txt
 tail -n 5000 "$data/seq2seq/addition.txt" > "$work/test.txt"
-book=(--task seq2seq --separator _ --embed-size 16 --hidden-size 128 --batch-size 128 --optimizer adam
+book=(--task seq2seq --separator _ --embed-size 16 --hidden-size 128 --num-layers 1 --batch-size 128 --optimizer adam
       --lr 1e-3 --clip 5 --epochs 25 --init dlfs2 --val-fraction 0.1 --threads "$threads" --force -q)
 run() {  # run NAME FLAGS...: train, then print NAME and the test accuracy
   local name=$1; shift
@@ -26,7 +26,7 @@ printf '%-34s %7s\n' "model" "test accuracy"
 run plain
 run reversed --reverse-source
 run reversed+peeky --reverse-source --decoder peeky
-run attention+bidirectional --reverse-source --decoder attention --bidirectional-encoder --hidden-size 128 --epochs 25
+run attention+bidirectional --reverse-source --decoder attention --bidirectional-encoder
 echo "beam search (--beam 5) on the attention model:"
 cut -d_ -f1 "$work/test.txt" | "$bin" translate "$out/attention+bidirectional" --beam 5 > "$work/beam.txt"
 cut -d_ -f2 "$work/test.txt" | sed 's/ *$//' > "$work/want.txt"

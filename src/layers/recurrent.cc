@@ -139,6 +139,11 @@ void Recurrent<T>::run_forward(const RecurrentWeights<T>& w, const T* h0, const 
   } else {
     ops::gather_rows(static_cast<int>(rows), GH, ids, table_, bias, xg);
   }
+  if (row_bias_) {
+    const size_t bg = static_cast<size_t>(batch) * GH;
+    for (int t = 0; t < steps; ++t)
+      for (size_t k = 0; k < bg; ++k) xg[t * bg + k] += row_bias_[k];
+  }
 
   // Initial state sits where step 0 (or T-1 when reversed) reads its "previous" state.
   T* h_init = hs_.data() + (reverse_ ? steps : 0) * bh();

@@ -69,6 +69,14 @@ class Recurrent {
   // a padded step's gates. null = every row has all `steps`. The values are copied.
   void set_lengths(const int32_t* lengths, int batch);
 
+  // A per-row term [B, G*H] added to every step's input projection by the next forward (part
+  // of W_ih x that is the same at every step: a seq2seq decoder's view of the encoder state).
+  // It must stay alive until backward; after backward, dgates() summed over steps is its
+  // gradient. null = none.
+  void set_row_bias(const T* row_bias) { row_bias_ = row_bias; }
+  // [T, B, G*H]: the gradient at the input projection, after backward.
+  const T* dgates() const { return dgates_.data(); }
+
   // dy: [T,B,H] or null; dhT, dcT: [B,H] or null. Adds weight gradients into g; writes
   // dx [T,B,D] when dx is not null (dense input only) and dh0 / dc0 when not null.
   void backward(const RecurrentWeights<T>& w, const RecurrentGrads<T>& g, const T* dy,
@@ -110,6 +118,7 @@ class Recurrent {
   bool own_table_ = false;    // table_ is wT_ (one-hot input)
   bool zero_h0_ = false;      // forward had no h0: its products with the initial state are skipped
   std::vector<int32_t> lengths_;  // [B] or empty (see set_lengths)
+  const T* row_bias_ = nullptr;   // [B, G*H] or null (see set_row_bias)
   std::vector<T> dc_keep_;        // [B,H] backward scratch: dc of padded rows
   bool padded(int b, int t) const { return !lengths_.empty() && t >= lengths_[b]; }
 

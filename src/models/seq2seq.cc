@@ -96,14 +96,30 @@ void Seq2Seq<T>::run_encoder(Seq2SeqWork<T>& w, bool dropout, Rng* rng) const {
   const int E = cfg_.embed_size, H = cfg_.hidden_size, L = cfg_.num_layers, B = w.B, Ts = w.Ts;
   const size_t N = static_cast<size_t>(Ts) * B;
   const bool lstm = cell_ == layers::Cell::kLstm;
-  w.enc_x0.resize(N * E);
-  layers::embedding_forward(static_cast<int>(N), E, w.src_tm.data(), params_.data() + enc_emb_, w.enc_x0.data());
-  const T* x = w.enc_x0.data();
+  const int V = cfg_.vocab_size, GH = layers::gate_count(cell_) * H;
+  // Layer 0 gathers Emb W_ih^T rows when the vocabulary is smaller than the window (as RnnLm).
+  w.enc_tab = static_cast<size_t>(V) <= N;
+  const T* x = nullptr;
+  if (w.enc_tab) {
+    w.enc_table.resize(dirs_);
+    for (int d = 0; d < dirs_; ++d) {
+      w.enc_table[d].resize(static_cast<size_t>(V) * GH);
+      ops::gemm(false, true, V, GH, E, T(1), params_.data() + enc_emb_, E, params_.data() + enc_off_[d].w_ih, E, T(0),
+                w.enc_table[d].data(), GH);
+    }
+  } else {
+    w.enc_x0.resize(N * E);
+    layers::embedding_forward(static_cast<int>(N), E, w.src_tm.data(), params_.data() + enc_emb_, w.enc_x0.data());
+    x = w.enc_x0.data();
+  }
   for (int l = 0; l < L; ++l) {
     for (int d = 0; d < dirs_; ++d) {
       layers::Recurrent<T>& r = w.enc[l * dirs_ + d];
       r.set_lengths(w.len.data(), B);
-      r.forward(weights(enc_off_[l * dirs_ + d]), Ts, B, x, nullptr, nullptr, nullptr);
+      if (l == 0 && w.enc_tab)
+        r.forward_table(weights(enc_off_[d]), Ts, B, w.src_tm.data(), w.enc_table[d].data(), V, nullptr, nullptr);
+      else
+        r.forward(weights(enc_off_[l * dirs_ + d]), Ts, B, x, nullptr, nullptr, nullptr);
     }
     const layers::Recurrent<T>& f = w.enc[l * dirs_];
     const T* out = f.output();
@@ -176,25 +192,45 @@ double Seq2Seq<T>::forward(const Seq2SeqBatch& bt, bool dropout, Rng* rng, Seq2S
   }
   run_encoder(w, dropout, rng);
 
-  // Decoder input: [peek, embedding] per token with peeky, else the embedding.
+  // Decoder input: [peek, embedding] per token with peeky, else the embedding. Layer 0 gathers
+  // Emb W_ih^T rows for the embedding part when it can, and adds the peek part, the same at
+  // every step, as a per-row term.
   const size_t N = static_cast<size_t>(Td) * B;
-  const int din = E + (peeky ? hd : 0);
-  w.dec_tm.resize(N);
-  w.dec_x0.resize(N * din);
+  const int din = E + (peeky ? hd : 0), GHd = layers::gate_count(cell_) * hd, off = peeky ? hd : 0;
   const T* peek = w.fin_h[L - 1].data();
+  w.dec_tm.resize(N);
   for (int t = 0; t < Td; ++t)
-    for (int b = 0; b < B; ++b) {
-      const size_t r = static_cast<size_t>(t) * B + b;
-      const int32_t id = bt.dec_in[static_cast<size_t>(b) * Td + t];
-      w.dec_tm[r] = id;
-      T* row = w.dec_x0.data() + r * din;
-      if (peeky) std::memcpy(row, peek + static_cast<size_t>(b) * hd, hd * sizeof(T));
-      std::memcpy(row + (peeky ? hd : 0), params_.data() + dec_emb_ + static_cast<size_t>(id) * E, E * sizeof(T));
+    for (int b = 0; b < B; ++b) w.dec_tm[static_cast<size_t>(t) * B + b] = bt.dec_in[static_cast<size_t>(b) * Td + t];
+  w.dec_tab = static_cast<size_t>(V) <= N;
+  const T* x = nullptr;
+  const T* w_ih0 = params_.data() + dec_off_[0].w_ih;
+  if (w.dec_tab) {
+    w.dec_table.resize(static_cast<size_t>(V) * GHd);
+    ops::gemm(false, true, V, GHd, E, T(1), params_.data() + dec_emb_, E, w_ih0 + off, din, T(0), w.dec_table.data(), GHd);
+    if (peeky) {
+      w.dec_row_bias.resize(static_cast<size_t>(B) * GHd);
+      ops::gemm(false, true, B, GHd, hd, T(1), peek, hd, w_ih0, din, T(0), w.dec_row_bias.data(), GHd);
     }
-  const T* x = w.dec_x0.data();
+  } else {
+    w.dec_x0.resize(N * din);
+    for (size_t r = 0; r < N; ++r) {
+      T* row = w.dec_x0.data() + r * din;
+      if (peeky) std::memcpy(row, peek + (r % B) * hd, hd * sizeof(T));
+      std::memcpy(row + off, params_.data() + dec_emb_ + static_cast<size_t>(w.dec_tm[r]) * E, E * sizeof(T));
+    }
+    x = w.dec_x0.data();
+  }
   for (int l = 0; l < L; ++l) {
     w.dec[l].set_lengths(nullptr, B);
-    w.dec[l].forward(weights(dec_off_[l]), Td, B, x, nullptr, w.fin_h[l].data(), lstm ? w.fin_c[l].data() : nullptr);
+    const T* h0 = w.fin_h[l].data();
+    const T* c0 = lstm ? w.fin_c[l].data() : nullptr;
+    if (l == 0 && w.dec_tab) {
+      w.dec[0].set_row_bias(peeky ? w.dec_row_bias.data() : nullptr);
+      w.dec[0].forward_table(weights(dec_off_[0]), Td, B, w.dec_tm.data(), w.dec_table.data(), V, h0, c0);
+    } else {
+      w.dec[l].set_row_bias(nullptr);
+      w.dec[l].forward(weights(dec_off_[l]), Td, B, x, nullptr, h0, c0);
+    }
     x = w.dec[l].output();
     if (w.dropped) {
       layers::dropout_draw_mask(N * hd, cfg_.dropout, *rng, w.dec_mask[l]);
@@ -314,19 +350,39 @@ void Seq2Seq<T>::backward(T scale) {
     if (w.dropped) layers::dropout_apply(N * hd, w.dec_mask[l].data(), d_out, d_out);
     T* dh0 = dh_fin_.data() + static_cast<size_t>(l) * B * hd;
     T* dc0 = lstm ? dc_fin_.data() + static_cast<size_t>(l) * B * hd : nullptr;
-    w.dec[l].backward(weights(dec_off_[l]), grads_of(dec_off_[l]), d_out, nullptr, nullptr, d_in, dh0, dc0);
+    T* dx = l == 0 && w.dec_tab ? nullptr : d_in;
+    w.dec[l].backward(weights(dec_off_[l]), grads_of(dec_off_[l]), d_out, nullptr, nullptr, dx, dh0, dc0);
     std::swap(d_out, d_in);
   }
-  // d_out now holds d(decoder input) [N, din].
-  for (size_t r = 0; r < N; ++r) {
-    const T* row = d_out + r * din;
-    if (peeky) {
-      T* dp = d_peek_.data() + (r % B) * hd;
-      for (int k = 0; k < hd; ++k) dp[k] += row[k];
+  const int GHd = layers::gate_count(cell_) * hd, off = peeky ? hd : 0;
+  const T* w_ih0 = params_.data() + dec_off_[0].w_ih;
+  T* g_ih0 = g + dec_off_[0].w_ih;
+  const T* peek = w.fin_h[L - 1].data();
+  if (w.dec_tab) {
+    // dtable [V, G*Hd]: dW_ih (embedding columns) += dtable^T Emb, dEmb += dtable W_ih.
+    const T* dt = w.dec[0].dtable();
+    ops::gemm(true, false, GHd, E, V, T(1), dt, GHd, params_.data() + dec_emb_, E, T(1), g_ih0 + off, din);
+    ops::gemm(false, false, V, E, GHd, T(1), dt, GHd, w_ih0 + off, din, T(1), g + dec_emb_, E);
+    if (peeky) {  // the per-row term's gradient is the gate gradients summed over steps
+      w.d_row_bias.assign(static_cast<size_t>(B) * GHd, T(0));
+      const T* dg = w.dec[0].dgates();
+      for (int t = 0; t < Td; ++t)
+        for (size_t k = 0; k < static_cast<size_t>(B) * GHd; ++k) w.d_row_bias[k] += dg[static_cast<size_t>(t) * B * GHd + k];
+      ops::gemm(true, false, GHd, hd, B, T(1), w.d_row_bias.data(), GHd, peek, hd, T(1), g_ih0, din);
+      ops::gemm(false, false, B, hd, GHd, T(1), w.d_row_bias.data(), GHd, w_ih0, din, T(1), d_peek_.data(), hd);
     }
-    T* ge = g + dec_emb_ + static_cast<size_t>(w.dec_tm[r]) * E;
-    const T* de = row + (peeky ? hd : 0);
-    for (int k = 0; k < E; ++k) ge[k] += de[k];
+  } else {
+    // d_out now holds d(decoder input) [N, din].
+    for (size_t r = 0; r < N; ++r) {
+      const T* row = d_out + r * din;
+      if (peeky) {
+        T* dp = d_peek_.data() + (r % B) * hd;
+        for (int k = 0; k < hd; ++k) dp[k] += row[k];
+      }
+      T* ge = g + dec_emb_ + static_cast<size_t>(w.dec_tm[r]) * E;
+      const T* de = row + off;
+      for (int k = 0; k < E; ++k) ge[k] += de[k];
+    }
   }
   if (peeky) {
     T* dh = dh_fin_.data() + static_cast<size_t>(L - 1) * B * hd;
@@ -342,10 +398,11 @@ void Seq2Seq<T>::backward(T scale) {
   T* dx = d_in;  // [Ns, in_l]
   for (int l = L - 1; l >= 0; --l) {
     const int in = l == 0 ? E : hd;
+    T* dxl = l == 0 && w.enc_tab ? nullptr : dx;
     const T* dhf = dh_fin_.data() + static_cast<size_t>(l) * B * hd;
     const T* dcf = lstm ? dc_fin_.data() + static_cast<size_t>(l) * B * hd : nullptr;
     if (dirs_ == 1) {
-      w.enc[l].backward(weights(enc_off_[l]), grads_of(enc_off_[l]), dy, dhf, dcf, dx, nullptr, nullptr);
+      w.enc[l].backward(weights(enc_off_[l]), grads_of(enc_off_[l]), dy, dhf, dcf, dxl, nullptr, nullptr);
     } else {
       T* dyf = d_split_.data();
       T* dyb = d_split_.data() + Ns * H;
@@ -368,10 +425,11 @@ void Seq2Seq<T>::backward(T scale) {
         }
       }
       w.enc[2 * l].backward(weights(enc_off_[2 * l]), grads_of(enc_off_[2 * l]), dy ? dyf : nullptr, hf,
-                            lstm ? cf : nullptr, dx, nullptr, nullptr);
+                            lstm ? cf : nullptr, dxl, nullptr, nullptr);
       w.enc[2 * l + 1].backward(weights(enc_off_[2 * l + 1]), grads_of(enc_off_[2 * l + 1]), dy ? dyb : nullptr, hb,
-                                lstm ? cb : nullptr, d_dir_x_.data(), nullptr, nullptr);
-      for (size_t k = 0; k < Ns * in; ++k) dx[k] += d_dir_x_[k];
+                                lstm ? cb : nullptr, dxl ? d_dir_x_.data() : nullptr, nullptr, nullptr);
+      if (dxl)
+        for (size_t k = 0; k < Ns * in; ++k) dx[k] += d_dir_x_[k];
     }
     if (l > 0) {
       if (w.dropped) layers::dropout_apply(Ns * hd, w.enc_mask[l - 1].data(), dx, dx);
@@ -379,7 +437,16 @@ void Seq2Seq<T>::backward(T scale) {
       dx = dx == d_a_.data() ? d_b_.data() : d_a_.data();
     }
   }
-  layers::embedding_backward(static_cast<int>(Ns), E, w.src_tm.data(), dx, g + enc_emb_);
+  if (w.enc_tab) {  // as for the decoder: dW_ih += dtable^T Emb, dEmb += dtable W_ih, per direction
+    const int GH = layers::gate_count(cell_) * H;
+    for (int d = 0; d < dirs_; ++d) {
+      const T* dt = w.enc[d].dtable();
+      ops::gemm(true, false, GH, E, V, T(1), dt, GH, params_.data() + enc_emb_, E, T(1), g + enc_off_[d].w_ih, E);
+      ops::gemm(false, false, V, E, GH, T(1), dt, GH, params_.data() + enc_off_[d].w_ih, E, T(1), g + enc_emb_, E);
+    }
+  } else {
+    layers::embedding_backward(static_cast<int>(Ns), E, w.src_tm.data(), dx, g + enc_emb_);
+  }
 }
 
 template <typename T>
@@ -415,6 +482,17 @@ void Seq2Seq<T>::encode(const std::vector<std::vector<int32_t>>& sources, Decode
     if (!st.c.empty()) std::memcpy(st.c.data() + l * nh, w.fin_c[l].data(), nh * sizeof(T));
   }
   st.peek.assign(w.fin_h[L - 1].begin(), w.fin_h[L - 1].begin() + nh);
+  const int V = cfg_.vocab_size, E = cfg_.embed_size, GHd = layers::gate_count(cell_) * hd;
+  const bool peeky = cfg_.decoder == "peeky";
+  const int din = E + (peeky ? hd : 0), off = peeky ? hd : 0;
+  const T* w_ih0 = params_.data() + dec_off_[0].w_ih;
+  st.table.resize(static_cast<size_t>(V) * GHd);
+  ops::gemm(false, true, V, GHd, E, T(1), params_.data() + dec_emb_, E, w_ih0 + off, din, T(0), st.table.data(), GHd);
+  st.row_bias.clear();
+  if (peeky) {
+    st.row_bias.resize(static_cast<size_t>(n) * GHd);
+    ops::gemm(false, true, n, GHd, hd, T(1), st.peek.data(), hd, w_ih0, din, T(0), st.row_bias.data(), GHd);
+  }
   if (cfg_.decoder == "attention") st.enc_top.assign(w.enc_top, w.enc_top + static_cast<size_t>(Ts) * nh);
   else st.enc_top.clear();
 }
@@ -422,26 +500,25 @@ void Seq2Seq<T>::encode(const std::vector<std::vector<int32_t>>& sources, Decode
 template <typename T>
 void Seq2Seq<T>::step(DecodeState<T>& st, const int32_t* tokens, std::vector<T>& logp, std::vector<T>* attn,
                       Seq2SeqWork<T>& w) const {
-  const int n = st.n, V = cfg_.vocab_size, E = cfg_.embed_size, L = cfg_.num_layers, hd = hd_, O = out_in();
+  const int n = st.n, V = cfg_.vocab_size, L = cfg_.num_layers, hd = hd_, O = out_in();
   const bool lstm = cell_ == layers::Cell::kLstm, peeky = cfg_.decoder == "peeky",
              attention = cfg_.decoder == "attention";
   make_layers(w);
-  const int din = E + (peeky ? hd : 0);
   const size_t nh = static_cast<size_t>(n) * hd;
-  w.dec_x0.resize(static_cast<size_t>(n) * din);
-  for (int b = 0; b < n; ++b) {
-    RNNGEN_CHECK(tokens[b] >= 0 && tokens[b] < V);
-    T* row = w.dec_x0.data() + static_cast<size_t>(b) * din;
-    if (peeky) std::memcpy(row, st.peek.data() + static_cast<size_t>(b) * hd, hd * sizeof(T));
-    std::memcpy(row + (peeky ? hd : 0), params_.data() + dec_emb_ + static_cast<size_t>(tokens[b]) * E, E * sizeof(T));
-  }
-  const T* x = w.dec_x0.data();
+  for (int b = 0; b < n; ++b) RNNGEN_CHECK(tokens[b] >= 0 && tokens[b] < V);
+  const T* x = nullptr;
   for (int l = 0; l < L; ++l) {
     layers::Recurrent<T>& r = w.dec[l];
     r.set_lengths(nullptr, n);
     T* h = st.h.data() + l * nh;
     T* c = lstm ? st.c.data() + l * nh : nullptr;
-    r.forward(weights(dec_off_[l]), 1, n, x, nullptr, h, c);
+    if (l == 0) {
+      r.set_row_bias(peeky ? st.row_bias.data() : nullptr);
+      r.forward_table(weights(dec_off_[0]), 1, n, tokens, st.table.data(), V, h, c);
+    } else {
+      r.set_row_bias(nullptr);
+      r.forward(weights(dec_off_[l]), 1, n, x, nullptr, h, c);
+    }
     std::memcpy(h, r.final_h(), nh * sizeof(T));
     if (lstm) std::memcpy(c, r.final_c(), nh * sizeof(T));
     x = r.output();
@@ -507,6 +584,13 @@ void Seq2Seq<T>::reorder(DecodeState<T>& st, const std::vector<int>& from) const
   gather(st.c, L, nh_old);
   gather(st.peek, 1, nh_old);
   gather(st.enc_top, st.Ts, nh_old);
+  if (!st.row_bias.empty()) {  // rows of G*Hd
+    const size_t g = st.row_bias.size() / static_cast<size_t>(st.n);
+    std::vector<T> out(static_cast<size_t>(n) * g);
+    for (int i = 0; i < n; ++i)
+      std::memcpy(out.data() + i * g, st.row_bias.data() + static_cast<size_t>(from[i]) * g, g * sizeof(T));
+    st.row_bias.swap(out);
+  }
   std::vector<int32_t> len(n);
   for (int i = 0; i < n; ++i) len[i] = st.len[from[i]];
   st.len.swap(len);

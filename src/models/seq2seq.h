@@ -44,6 +44,12 @@ struct Seq2SeqWork {
   std::vector<std::vector<T>> fin_h, fin_c;      // encoder final states per layer, [B, Hd]
   std::vector<T> attn;                           // [B, Td, Ts]
   std::vector<T> out_in, logits, dlogits;        // [Td*B, O], [Td*B, V]
+  // Layer 0's input projection by token: Emb W_ih^T [V, G*H] gathered per token (when V is
+  // at most the window's tokens), per encoder direction; the decoder's peeky part of W_ih x
+  // is the same at every step, [B, G*Hd].
+  bool enc_tab = false, dec_tab = false;
+  std::vector<std::vector<T>> enc_table;
+  std::vector<T> dec_table, dec_row_bias, d_row_bias;
   const T* enc_top = nullptr;                    // [Ts, B, Hd]
   const T* dec_top = nullptr;                    // [Td, B, Hd] (after dropout)
 };
@@ -56,6 +62,9 @@ struct DecodeState {
   std::vector<T> peek;     // [n, Hd]
   std::vector<T> enc_top;  // [Ts, n, Hd] (attention)
   std::vector<int32_t> len;
+  // Decoder layer 0's input projection: Emb W_ih^T [V, G*Hd] by token, plus (peeky) the
+  // peek part of W_ih x per row [n, G*Hd], made once by encode().
+  std::vector<T> table, row_bias;
 };
 
 template <typename T>

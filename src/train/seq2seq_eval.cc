@@ -1,6 +1,7 @@
 #include "train/seq2seq_eval.h"
 
 #include <algorithm>
+#include <chrono>
 
 #include "rnngen/error.h"
 #include "sample/translate.h"
@@ -79,24 +80,29 @@ Seq2seqScore score_pairs(const models::Seq2Seq<float>& m, const text::Tokenizer&
   const int32_t line = tok.line_start_token();
   models::Seq2SeqWork<float> w;
   PairBatch pb;
-  sample::TranslateOptions topt;
-  topt.batch = batch;
-  // Answers may run a little past the longest training answer before they count as wrong.
-  topt.max_len = std::max(1, m.config().max_target_len) + 1;
+  const auto t0 = std::chrono::steady_clock::now();
   for (size_t first = 0; first < pairs.size(); first += static_cast<size_t>(batch)) {
     const size_t n = std::min(pairs.size() - first, static_cast<size_t>(batch));
     make_pair_batch(pairs, {}, first, n, line, line, pb);
     s.nll_sum += m.forward(pb.view(), false, nullptr, w);
     s.tokens += w.counted;
-    std::vector<std::vector<int32_t>> sources;
-    for (size_t i = 0; i < n; ++i) sources.push_back(pairs[first + i].source);
-    const std::vector<sample::Translation> got = sample::greedy_translate(m, sources, line, line, topt);
-    for (size_t i = 0; i < n; ++i) {
-      s.correct += got[i].ended && answer_text(tok, got[i].ids) == answer_text(tok, pairs[first + i].target);
-      ++s.examples;
-    }
-    if (progress) progress(static_cast<int64_t>(first + n), static_cast<int64_t>(pairs.size()));
+    if (progress) progress(static_cast<int64_t>(first + n) / 2, static_cast<int64_t>(pairs.size()));
   }
+  const auto t1 = std::chrono::steady_clock::now();
+  sample::TranslateOptions topt;
+  topt.batch = batch;
+  // Answers may run a little past the longest training answer before they count as wrong.
+  topt.max_len = std::max(1, m.config().max_target_len) + 1;
+  std::vector<std::vector<int32_t>> sources;
+  sources.reserve(pairs.size());
+  for (const auto& p : pairs) sources.push_back(p.source);
+  const std::vector<sample::Translation> got = sample::greedy_translate(m, sources, line, line, topt);
+  for (size_t i = 0; i < pairs.size(); ++i)
+    s.correct += got[i].ended && answer_text(tok, got[i].ids) == answer_text(tok, pairs[i].target);
+  s.examples = static_cast<int64_t>(pairs.size());
+  s.loss_seconds = std::chrono::duration<double>(t1 - t0).count();
+  s.greedy_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t1).count();
+  if (progress) progress(static_cast<int64_t>(pairs.size()), static_cast<int64_t>(pairs.size()));
   return s;
 }
 

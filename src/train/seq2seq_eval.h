@@ -20,6 +20,7 @@ struct Seq2seqScore {
   int64_t examples = 0, correct = 0;
   int64_t tokens = 0;  // predicted target tokens, end tokens included
   double nll_sum = 0;
+  double loss_seconds = 0, greedy_seconds = 0;  // time of the teacher-forced loss, of the greedy answers
   double accuracy() const { return examples ? static_cast<double>(correct) / examples : 0.0; }
   double nll() const { return tokens ? nll_sum / static_cast<double>(tokens) : 0.0; }
 };

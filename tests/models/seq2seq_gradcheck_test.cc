@@ -1,6 +1,6 @@
 // Seq2seq in double precision: every gradient against finite differences (each cell, every
 // decoder, bidirectional and reversed encoders, two layers with dropout, sources of different
-// lengths in one batch), and padding checked to change nothing: a padded batch gives each row
+// lengths in one batch, layer 0 by table gather and by dense embeddings), and padding checked to change nothing: a padded batch gives each row
 // the loss it has alone.
 #include <gtest/gtest.h>
 
@@ -18,6 +18,7 @@ struct Case {
   bool reverse;
   int layers;
   double dropout;
+  int vocab = 6;  // 6: layer 0 gathers Emb W_ih^T rows (vocab <= tokens of the window); 40: dense
 };
 
 struct Data {
@@ -42,7 +43,7 @@ ModelConfig config_of(const Case& c) {
   ModelConfig cfg;
   cfg.task = "seq2seq";
   cfg.cell = c.cell;
-  cfg.vocab_size = 6;
+  cfg.vocab_size = c.vocab;
   cfg.embed_size = 3;
   cfg.hidden_size = 3;
   cfg.num_layers = c.layers;
@@ -138,11 +139,12 @@ INSTANTIATE_TEST_SUITE_P(
                       Case{"lstm", "attention", true, true, 2, 0.3}, Case{"lstm", "attention", false, false, 1, 0.0},
                       Case{"gru", "peeky", true, false, 2, 0.0}, Case{"gru", "attention", true, false, 1, 0.0},
                       Case{"rnn", "plain", false, true, 2, 0.4}, Case{"rnn", "attention", true, true, 1, 0.0},
-                      Case{"lstm", "peeky", true, false, 2, 0.3}),
+                      Case{"lstm", "peeky", true, false, 2, 0.3}, Case{"lstm", "peeky", true, true, 2, 0.0, 40},
+                      Case{"gru", "attention", false, true, 1, 0.0, 40}),
     [](const auto& info) {
       const Case& c = info.param;
       return std::string(c.cell) + "_" + c.decoder + (c.bidirectional ? "_bi" : "") + (c.reverse ? "_rev" : "") +
-             "_l" + std::to_string(c.layers) + (c.dropout > 0 ? "_drop" : "");
+             "_l" + std::to_string(c.layers) + (c.dropout > 0 ? "_drop" : "") + (c.vocab > 6 ? "_dense" : "");
     });
 
 }  // namespace

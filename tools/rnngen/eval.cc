@@ -44,6 +44,7 @@ int eval_seq2seq(const models::LoadedModel& m, const Opts& o) {
   j["perplexity"] = std::exp(s.nll());
   j["bits_per_token"] = s.nll() / std::log(2.0);
   j["seconds"] = secs;
+  j["greedy_seconds"] = s.greedy_seconds;
   if (o.json)
     std::printf("%s\n", j.dump().c_str());
   else
