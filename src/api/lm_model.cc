@@ -1,0 +1,141 @@
+#include "api/lm_model.h"
+
+#include <cmath>
+#include <nlohmann/json.hpp>
+#include <random>
+
+#include "io/config_json.h"
+#include "models/lm_step.h"
+#include "ops/gemm.h"
+#include "rnngen/error.h"
+#include "sample/generate.h"
+#include "sample/prompt.h"
+#include "text/utf8.h"
+#include "train/evaluate.h"
+
+namespace rnngen {
+
+std::shared_ptr<const Model> Model::load(const std::string& dir) {
+  return std::make_shared<api::LmModel>(dir, models::load_model_dir(dir));
+}
+
+void set_num_threads(int threads) {
+  if (threads < 1) throw InputError("threads must be >= 1, got " + std::to_string(threads));
+  ops::set_num_threads(threads);
+}
+
+namespace api {
+
+namespace {
+// Text as `rnngen eval` reads a file: valid UTF-8, CRLF as '\n', NFC.
+std::string as_read_from_file(std::string_view text, const std::string& source) {
+  text::validate_utf8(text, source);
+  return text::nfc(text::universal_newlines(text));
+}
+}  // namespace
+
+std::vector<int32_t> TokenizerHandle::encode(std::string_view text) const {
+  text::validate_utf8(text, "text");
+  return tok_.encode(text::nfc(text), "text");
+}
+
+std::string TokenizerHandle::decode(const std::vector<int32_t>& ids) const {
+  for (int32_t id : ids)
+    if (id < 0 || id >= tok_.vocab_size())
+      throw InputError("token id " + std::to_string(id) + " is outside the vocabulary (size " +
+                       std::to_string(tok_.vocab_size()) + ")");
+  return tok_.decode(ids);
+}
+
+std::string TokenizerHandle::token(int32_t id) const {
+  if (id < 0 || id >= tok_.vocab_size())
+    throw InputError("token id " + std::to_string(id) + " is outside the vocabulary (size " +
+                     std::to_string(tok_.vocab_size()) + ")");
+  return tok_.token(id);
+}
+
+LmModel::LmModel(std::string dir, models::LoadedModel m)
+    : dir_(std::move(dir)), m_(std::move(m)), tokenizer_(*m_.tokenizer) {}
+
+std::string LmModel::config_json() const { return io::config_to_json(m_.config()).dump(); }
+
+Generation LmModel::generate(const GenerateRequest& r, const TextSink& sink) const {
+  // The checks and their order are `rnngen sample`'s, so the messages are too.
+  if (r.length < 1) throw InputError("--length must be >= 1, got " + std::to_string(r.length));
+  if (r.top_k < 0) throw InputError("--top-k must be >= 1, got " + std::to_string(r.top_k));
+  sample::GenerateOptions g;
+  g.length = r.length;
+  g.stop = r.stop;
+  g.weights = models::parse_weight_format(r.weights);
+  g.sampling.temperature = r.temperature;
+  g.sampling.greedy = r.greedy;
+  g.sampling.top_k = r.top_k;
+  g.sampling.top_p = r.top_p;
+  validate(g.sampling);
+  g.sampling.banned = sample::skip_token_ids(*m_.tokenizer, r.skip_tokens);
+  const sample::Prime p = sample::encode_prime(*m_.tokenizer, r.prime, "--prime");
+  Rng rng(r.seed ? *r.seed : std::random_device{}());
+  const int32_t start = sample::start_token(*m_.tokenizer, rng);
+  sample::Primed primed;
+  {
+    std::lock_guard lock(forward_mu_);
+    primed = sample::prime(*m_.net, p.ids, start);
+  }
+  Generation out;
+  out.prompt_tokens = static_cast<int>(p.ids.size());
+  out.text = sample::continue_from(*m_.net, *m_.tokenizer, p.ids, primed, g, rng,
+                                   [&sink](std::string_view piece) { return !sink || sink(piece); }, &out.tokens);
+  out.stopped = !r.stop.empty() && out.text.find(r.stop) != std::string::npos;
+  return out;
+}
+
+TextScore LmModel::score(std::string_view raw) const {
+  const std::string text = as_read_from_file(raw, "text");
+  train::TextScore s;
+  {
+    std::lock_guard lock(forward_mu_);
+    s = train::score_text(*m_.net, *m_.tokenizer, text, "text");
+  }
+  if (s.stream.tokens < 2)
+    throw InputError("text: " + std::to_string(s.stream.tokens) +
+                     " token; scoring needs at least 2 (the first is only context)");
+  TextScore r;
+  r.tokens = s.stream.tokens;
+  r.nll = s.stream.nll();
+  r.perplexity = std::exp(r.nll);
+  r.bits_per_token = r.nll / std::log(2.0);
+  if (s.word_level) r.word_perplexity = r.perplexity;
+  r.bits_per_char = s.bits_per_char();
+  r.characters = s.characters;
+  r.predicted_characters = s.predicted_characters;
+  return r;
+}
+
+HiddenStates LmModel::hidden_states(std::string_view raw) const {
+  const std::string text = as_read_from_file(raw, "text");
+  HiddenStates r;
+  r.ids = m_.tokenizer->encode(text, "text");
+  const ModelConfig& c = m_.config();
+  r.tokens = static_cast<int>(r.ids.size());
+  r.layers = c.num_layers;
+  r.hidden = c.hidden_size;
+  const size_t per = static_cast<size_t>(r.layers) * r.hidden;
+  // The generation path, token by token from a zero state: the state after each token is
+  // what the stepper holds, which a window forward keeps only for its last step.
+  models::LmStepper stepper(*m_.net);
+  stepper.reset(1);
+  models::LmState<float> s;
+  r.h.resize(per * r.tokens);
+  const bool lstm = c.cell == "lstm";
+  if (lstm) r.c.resize(per * r.tokens);
+  for (int t = 0; t < r.tokens; ++t) {
+    stepper.step(&r.ids[t]);
+    stepper.get_state(s);  // [L, 1, H]: the row of token t as it is
+    std::copy(s.h.begin(), s.h.end(), r.h.begin() + t * per);
+    if (lstm) std::copy(s.c.begin(), s.c.end(), r.c.begin() + t * per);
+  }
+  return r;
+}
+
+}  // namespace api
+}  // namespace rnngen
