@@ -24,5 +24,6 @@ void add_train(CLI::App& app, Runner& run);
 void add_sample(CLI::App& app, Runner& run);
 void add_plot(CLI::App& app, Runner& run);
 void add_bench(CLI::App& app, Runner& run);
+void add_serve(CLI::App& app, Runner& run);
 
 }  // namespace rnngen::cli
