@@ -79,7 +79,14 @@ PYBIND11_MODULE(_rnngen, m) {
           },
           py::arg("prime") = "", py::arg("length") = 500, py::arg("temperature") = 1.0, py::arg("top_k") = 0,
           py::arg("top_p") = 1.0, py::arg("seed") = py::none(), py::arg("stop") = "", py::arg("greedy") = false,
-          py::arg("skip_tokens") = std::vector<std::string>{}, py::arg("weights") = "fp32")
+          py::arg("skip_tokens") = std::vector<std::string>{}, py::arg("weights") = "fp32",
+          R"(Generate text after `prime`; returns an iterator over the pieces as they are produced.
+
+With a seed, the pieces joined are byte for byte what `rnngen sample DIR --prime PRIME --seed SEED`
+prints after the prime, with the same options: length (tokens), temperature (0 = greedy),
+top_k (0 = all), top_p, greedy, stop (stop once the text contains it; kept), skip_tokens
+(tokens never generated), weights ('fp32', 'bf16', 'int8'). Without a seed, a fresh one.
+The generation runs on its own thread without the GIL; close() or dropping the iterator stops it.)")
       .def(
           "generate_batch",
           [](const Model& self, const std::vector<std::string>& prompts, int length, double temperature, int top_k,
@@ -94,7 +101,10 @@ PYBIND11_MODULE(_rnngen, m) {
           },
           py::arg("prompts"), py::arg("length") = 500, py::arg("temperature") = 1.0, py::arg("top_k") = 0,
           py::arg("top_p") = 1.0, py::arg("seed") = py::none(), py::arg("stop") = "", py::arg("greedy") = false,
-          py::arg("skip_tokens") = std::vector<std::string>{}, py::arg("weights") = "fp32")
+          py::arg("skip_tokens") = std::vector<std::string>{}, py::arg("weights") = "fp32",
+          R"(Generate for each prompt in turn, with the same options (and seed) for each; returns the texts.
+
+Each text is what generate(prime=prompt, ...) yields, joined. Runs without the GIL.)")
       .def(
           "score",
           [](const Model& self, const std::string& text) {
@@ -114,7 +124,11 @@ PYBIND11_MODULE(_rnngen, m) {
             d["predicted_characters"] = s.predicted_characters;
             return d;
           },
-          py::arg("text"))
+          py::arg("text"),
+          R"(Score a text as `rnngen eval DIR FILE --json` does for a file holding it.
+
+Returns a dict: tokens, nll (nats per predicted token), perplexity, bits_per_token,
+bits_per_char, characters, predicted_characters (and word_perplexity for word models).)")
       .def(
           "hidden_states",
           [](const Model& self, const std::string& text, bool cell) {
@@ -126,10 +140,15 @@ PYBIND11_MODULE(_rnngen, m) {
             if (cell && s.c.empty()) throw rnngen::InputError("cell=True: only LSTM models have cell states");
             return states_array(s, cell ? s.c : s.h);
           },
-          py::arg("text"), py::arg("cell") = false);
+          py::arg("text"), py::arg("cell") = false,
+          R"(The state after each token of `text`: a float32 NumPy array [tokens, layers, hidden].
+
+Row t is the hidden state h (cell=True: the LSTM cell state c) of every layer after reading
+tokens 0..t from a zero state, as generation computes it.)")
 
   m.def(
       "load", [](const std::string& dir) { return std::const_pointer_cast<Model>(Model::load(dir)); }, py::arg("dir"),
-      py::call_guard<py::gil_scoped_release>());
-  m.def("set_num_threads", &rnngen::set_num_threads, py::arg("threads"));
+      py::call_guard<py::gil_scoped_release>(), "Load a model directory (see rnngen.load).");
+  m.def("set_num_threads", &rnngen::set_num_threads, py::arg("threads"),
+        "Threads of the matrix products, for every model in the process (as --threads).");
 }

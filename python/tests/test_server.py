@@ -161,3 +161,28 @@ def test_bad_requests_get_json_errors(server, path, body, status, param):
 
 def test_server_survives_bad_requests(server):
     assert request(server + "/health")[0] == 200
+
+
+def test_official_openai_node_client(server, cli, model_dir):
+    """Needs Debian's nodejs and the `openai` npm package (v4) where node finds it: NODE_PATH or
+    RNNGEN_OPENAI_NODE_MODULES naming a node_modules folder (docs/server.md)."""
+    import os
+    import shutil
+    from pathlib import Path
+
+    modules = os.environ.get("RNNGEN_OPENAI_NODE_MODULES") or os.environ.get("NODE_PATH")
+    node = shutil.which("node")
+    if not node or not modules or not (Path(modules) / "openai").is_dir():
+        pytest.skip("nodejs with the openai npm package is not installed")
+    # An ES module resolves packages from its own folder up, not NODE_PATH: run a copy placed
+    # next to the node_modules folder.
+    script = Path(modules).parent / "rnngen_openai_client.mjs"
+    shutil.copy(Path(__file__).with_name("openai_client.mjs"), script)
+    r = subprocess.run([node, script, server + "/v1", "model", "the ", "50", "12"], capture_output=True, text=True,
+                       timeout=60)
+    assert r.returncode == 0, r.stderr
+    got = json.loads(r.stdout)
+    want = sample(cli, model_dir, "the ", "--length", 50, "--seed", 12, "--temperature", 0.8)
+    assert got["text"] == want and got["streamed"] == want
+    assert got["usage"]["completion_tokens"] == 50
+    assert got["error"] == {"status": 400, "param": "max_tokens"}
