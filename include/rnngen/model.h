@@ -55,11 +55,14 @@ struct TextScore {
   std::optional<double> word_perplexity;  // word tokenizers only
 };
 
-// Per token of a text, the state after reading it: h (and c for an LSTM), [tokens, layers, hidden].
+// Per token of a text, the state after reading it: h (and c for an LSTM), [tokens, layers, hidden],
+// and the most likely next tokens that state predicts (temperature 1), [tokens, top].
 struct HiddenStates {
-  int tokens = 0, layers = 0, hidden = 0;
+  int tokens = 0, layers = 0, hidden = 0, top = 0;
   std::vector<int32_t> ids;
   std::vector<float> h, c;  // c is empty for GRU and RNN cells
+  std::vector<int32_t> top_ids;  // most likely first
+  std::vector<float> top_probs;
 };
 
 class Tokenizer {
@@ -90,7 +93,8 @@ class Model {
   virtual Generation generate(const GenerateRequest& request, const TextSink& sink = {}) const = 0;
   // `rnngen eval DIR FILE --json` for a file holding `text` (NFC-normalised, CRLF as '\n').
   virtual TextScore score(std::string_view text) const = 0;
-  virtual HiddenStates hidden_states(std::string_view text) const = 0;
+  // top: how many next-token candidates to keep per token (0: none).
+  virtual HiddenStates hidden_states(std::string_view text, int top = 0) const = 0;
 };
 
 // Process-wide: threads of the GEMMs (as --threads).

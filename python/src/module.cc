@@ -144,7 +144,7 @@ bits_per_char, characters, predicted_characters (and word_perplexity for word mo
           R"(The state after each token of `text`: a float32 NumPy array [tokens, layers, hidden].
 
 Row t is the hidden state h (cell=True: the LSTM cell state c) of every layer after reading
-tokens 0..t from a zero state, as generation computes it.)")
+tokens 0..t from a zero state, as generation computes it.)");
 
   m.def(
       "load", [](const std::string& dir) { return std::const_pointer_cast<Model>(Model::load(dir)); }, py::arg("dir"),

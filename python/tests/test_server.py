@@ -186,3 +186,34 @@ def test_official_openai_node_client(server, cli, model_dir):
     assert got["text"] == want and got["streamed"] == want
     assert got["usage"]["completion_tokens"] == 50
     assert got["error"] == {"status": 400, "param": "max_tokens"}
+
+
+def test_playground_page(server):
+    status, raw = request(server + "/")
+    page = raw.decode()
+    assert status == 200 and "<title>rnngen playground</title>" in page
+    # Offline: nothing is fetched from another host.
+    assert "http://" not in page and "https://" not in page
+
+
+def test_inspect_matches_hidden_states_and_greedy_sample(server, model, cli, model_dir):
+    text = "the cat sat"
+    status, r = post(server, "/v1/inspect", {"text": text, "top": 5, "layer": 1})
+    assert status == 200
+    assert r["pieces"] == list(text) and r["tokens"] == len(text) and r["layer"] == 1
+    h = model.hidden_states(text)
+    H = r["hidden"]
+    for t in range(len(text)):
+        assert r["h"][t * H:(t + 1) * H] == pytest.approx(h[t, 1].tolist(), abs=6e-4)
+    for t in (2, 6):
+        probs = [p for _, p in r["top"][t]]
+        assert probs == sorted(probs, reverse=True) and 0 < sum(probs) <= 1 + 1e-6
+        # The most likely next token is what a greedy sample after text[:t+1] writes.
+        assert r["top"][t][0][0] == sample(cli, model_dir, text[:t + 1], "--greedy", "--length", 1)
+    assert post(server, "/v1/inspect", {"text": text, "layer": 9})[0] == 400
+
+
+def test_train_log_route(server, model_dir):
+    status, raw = request(server + "/v1/train_log")
+    lines = (model_dir / "train_log.jsonl").read_text().splitlines()
+    assert status == 200 and json.loads(raw) == [json.loads(line) for line in lines] and lines

@@ -1,6 +1,8 @@
 #include "api/lm_model.h"
 
+#include <algorithm>
 #include <cmath>
+#include <numeric>
 #include <nlohmann/json.hpp>
 #include <random>
 
@@ -111,7 +113,25 @@ TextScore LmModel::score(std::string_view raw) const {
   return r;
 }
 
-HiddenStates LmModel::hidden_states(std::string_view raw) const {
+namespace {
+// The k most likely ids of softmax(logits) (ties: lower id first) and their probabilities.
+void top_k(const float* logits, int V, int k, int32_t* ids, float* probs) {
+  const double mx = *std::max_element(logits, logits + V);
+  double z = 0;
+  for (int v = 0; v < V; ++v) z += std::exp(static_cast<double>(logits[v]) - mx);
+  std::vector<int32_t> order(V);
+  std::iota(order.begin(), order.end(), 0);
+  std::partial_sort(order.begin(), order.begin() + k, order.end(),
+                    [&](int32_t a, int32_t b) { return logits[a] > logits[b] || (logits[a] == logits[b] && a < b); });
+  for (int j = 0; j < k; ++j) {
+    ids[j] = order[j];
+    probs[j] = static_cast<float>(std::exp(static_cast<double>(logits[order[j]]) - mx) / z);
+  }
+}
+}  // namespace
+
+HiddenStates LmModel::hidden_states(std::string_view raw, int top) const {
+  if (top < 0) throw InputError("top must be >= 0, got " + std::to_string(top));
   const std::string text = as_read_from_file(raw, "text");
   HiddenStates r;
   r.ids = m_.tokenizer->encode(text, "text");
@@ -128,8 +148,12 @@ HiddenStates LmModel::hidden_states(std::string_view raw) const {
   r.h.resize(per * r.tokens);
   const bool lstm = c.cell == "lstm";
   if (lstm) r.c.resize(per * r.tokens);
+  r.top = std::min(top, c.vocab_size);
+  r.top_ids.resize(static_cast<size_t>(r.top) * r.tokens);
+  r.top_probs.resize(r.top_ids.size());
   for (int t = 0; t < r.tokens; ++t) {
-    stepper.step(&r.ids[t]);
+    const float* logits = stepper.step(&r.ids[t]);
+    if (r.top > 0) top_k(logits, c.vocab_size, r.top, &r.top_ids[t * r.top], &r.top_probs[t * r.top]);
     stepper.get_state(s);  // [L, 1, H]: the row of token t as it is
     std::copy(s.h.begin(), s.h.end(), r.h.begin() + t * per);
     if (lstm) std::copy(s.c.begin(), s.c.end(), r.c.begin() + t * per);

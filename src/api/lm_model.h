@@ -30,7 +30,7 @@ class LmModel final : public Model {
   std::string dir() const override { return dir_; }
   Generation generate(const GenerateRequest& request, const TextSink& sink) const override;
   TextScore score(std::string_view text) const override;
-  HiddenStates hidden_states(std::string_view text) const override;
+  HiddenStates hidden_states(std::string_view text, int top) const override;
 
  private:
   std::string dir_;

@@ -4,11 +4,14 @@
 
 #include <atomic>
 #include <chrono>
+#include <cmath>
+#include <fstream>
 #include <filesystem>
 #include <random>
 
 #include "rnngen/error.h"
 #include "serve/completion_request.h"
+#include "serve/playground.h"
 
 namespace rnngen::serve {
 
@@ -222,6 +225,49 @@ struct Server::Impl {
     res.set_content(json({{"text", model->tokenizer().decode(ids)}}).dump(), kJson);
   }
 
+  // For the playground: per token of a text, its surface, one layer's hidden state (rounded to
+  // 1e-3: colours need no more) and the top next-token probabilities.
+  void inspect(const httplib::Request& req, httplib::Response& res) {
+    const json body = parse_body(req.body);
+    check_model(body, opt.model_id);
+    if (!body.contains("text") || !body["text"].is_string())
+      throw RequestError(400, "text: must be a string", "text", "invalid_type");
+    const int layers = json::parse(model->config_json())["num_layers"].get<int>();
+    const json layer_v = body.value("layer", json(layers - 1)), top_v = body.value("top", json(5));
+    if (!layer_v.is_number_integer() || layer_v.get<int>() < 0 || layer_v.get<int>() >= layers)
+      throw RequestError(400, "layer: must be an integer in [0, " + std::to_string(layers - 1) + "]", "layer", "invalid_value");
+    if (!top_v.is_number_integer() || top_v.get<int>() < 0 || top_v.get<int>() > 20)
+      throw RequestError(400, "top: must be an integer in [0, 20]", "top", "invalid_value");
+    const std::string text = body["text"].get<std::string>();
+    if (text.size() > opt.limits.max_prompt_bytes) throw RequestError(400, "text: too long", "text", "too_long");
+    const HiddenStates s = model->hidden_states(text, top_v.get<int>());
+    const int layer = layer_v.get<int>();
+    json pieces = json::array(), h = json::array(), top = json::array();
+    for (int t = 0; t < s.tokens; ++t) {
+      pieces.push_back(model->tokenizer().token(s.ids[t]));
+      const float* row = s.h.data() + (static_cast<size_t>(t) * s.layers + layer) * s.hidden;
+      for (int u = 0; u < s.hidden; ++u) h.push_back(std::round(row[u] * 1000.0) / 1000.0);
+      json cands = json::array();
+      for (int j = 0; j < s.top; ++j)
+        cands.push_back({model->tokenizer().token(s.top_ids[t * s.top + j]), s.top_probs[t * s.top + j]});
+      top.push_back(cands);
+    }
+    res.set_content(dump({{"tokens", s.tokens}, {"layers", s.layers}, {"hidden", s.hidden}, {"layer", layer},
+                          {"ids", s.ids}, {"pieces", pieces}, {"h", h}, {"top", top}}),
+                    kJson);
+  }
+
+  // train_log.jsonl of the model directory as one JSON array ([] when there is none).
+  void train_log(const httplib::Request&, httplib::Response& res) {
+    json records = json::array();
+    std::ifstream in(std::filesystem::path(model->dir()) / "train_log.jsonl");
+    for (std::string line; std::getline(in, line);) {
+      const json j = json::parse(line, nullptr, false);
+      if (!j.is_discarded()) records.push_back(j);
+    }
+    res.set_content(dump(records), kJson);
+  }
+
   // Runs a handler with every error turned into the OpenAI error shape: never a crash or a 500
   // for a client's mistake.
   httplib::Server::Handler guarded(void (Impl::*handler)(const httplib::Request&, httplib::Response&)) {
@@ -244,6 +290,11 @@ struct Server::Impl {
     http.Post("/v1/score", guarded(&Impl::score));
     http.Post("/tokenize", guarded(&Impl::tokenize));
     http.Post("/detokenize", guarded(&Impl::detokenize));
+    http.Post("/v1/inspect", guarded(&Impl::inspect));
+    http.Get("/v1/train_log", guarded(&Impl::train_log));
+    http.Get("/", [](const httplib::Request&, httplib::Response& res) {
+      res.set_content(playground_html(), "text/html; charset=utf-8");
+    });
     http.Get("/health", [](const httplib::Request&, httplib::Response& res) {
       res.set_content(R"({"status":"ok"})", kJson);
     });
