@@ -91,6 +91,9 @@ class Model {
   // Byte for byte what `rnngen sample DIR` prints after the prime with the same options and
   // seed. Returns the whole generated text; the sink (optional) gets it as it is produced.
   virtual Generation generate(const GenerateRequest& request, const TextSink& sink = {}) const = 0;
+  // generate()'s checks of the request alone, without generating: InputError as generate()
+  // would throw it. Returns the prime's token count.
+  virtual int check(const GenerateRequest& request) const = 0;
   // `rnngen eval DIR FILE --json` for a file holding `text` (NFC-normalised, CRLF as '\n').
   virtual TextScore score(std::string_view text) const = 0;
   // top: how many next-token candidates to keep per token (0: none).

@@ -17,16 +17,16 @@ def chromium():
 
 @pytest.mark.skipif(not chromium(), reason="chromium is not installed")
 def test_playground_generates_and_colours(server, cli, model_dir, tmp_path):  # noqa: F811
-    url = server + "/?prime=the%20&go=1"
+    url = server + "/?prime=the%20&length=60&go=1"
     r = subprocess.run([chromium(), "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
-                        f"--user-data-dir={tmp_path}", "--virtual-time-budget=15000", "--dump-dom", url],
+                        f"--user-data-dir={tmp_path}", "--virtual-time-budget=60000", "--dump-dom", url],
                        capture_output=True, text=True, timeout=120)
     dom = r.stdout
     assert 'data-done="1"' in dom, r.stderr[-2000:]
     spans = re.findall(r'<span class="tok" [^>]*style="background: (rgb\([^)]*\))[^>]*>([^<]*)</span>', dom)
     titles = re.findall(r'<span class="tok"[^>]*title="next: ([^"]*)"', dom)
     text = "".join(html.unescape(t) for _, t in spans)
-    # The page's defaults: 200 tokens, temperature 0.8, seed 7.
-    assert text == "the " + sample(cli, model_dir, "the ", "--length", 200, "--temperature", 0.8, "--seed", 7)
+    # The page's defaults (temperature 0.8, seed 7) with the URL's length.
+    assert text == "the " + sample(cli, model_dir, "the ", "--length", 60, "--temperature", 0.8, "--seed", 7)
     assert len({c for c, _ in spans}) > 5  # activations differ from token to token
     assert len(titles) == len(spans) and all(t.count("%") == 5 for t in titles)

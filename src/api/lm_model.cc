@@ -61,31 +61,73 @@ LmModel::LmModel(std::string dir, models::LoadedModel m)
 
 std::string LmModel::config_json() const { return io::config_to_json(m_.config()).dump(); }
 
-Generation LmModel::generate(const GenerateRequest& r, const TextSink& sink) const {
-  // The checks and their order are `rnngen sample`'s, so the messages are too.
+namespace {
+struct Prepared {
+  sample::GenerateOptions g;
+  sample::Prime prime;
+};
+
+// The checks and their order are `rnngen sample`'s, so the messages are too.
+Prepared prepare(const GenerateRequest& r, const text::Tokenizer& tok) {
   if (r.length < 1) throw InputError("--length must be >= 1, got " + std::to_string(r.length));
   if (r.top_k < 0) throw InputError("--top-k must be >= 1, got " + std::to_string(r.top_k));
-  sample::GenerateOptions g;
-  g.length = r.length;
-  g.stop = r.stop;
-  g.weights = models::parse_weight_format(r.weights);
-  g.sampling.temperature = r.temperature;
-  g.sampling.greedy = r.greedy;
-  g.sampling.top_k = r.top_k;
-  g.sampling.top_p = r.top_p;
-  validate(g.sampling);
-  g.sampling.banned = sample::skip_token_ids(*m_.tokenizer, r.skip_tokens);
-  const sample::Prime p = sample::encode_prime(*m_.tokenizer, r.prime, "--prime");
+  Prepared p;
+  p.g.length = r.length;
+  p.g.stop = r.stop;
+  p.g.weights = models::parse_weight_format(r.weights);
+  p.g.sampling.temperature = r.temperature;
+  p.g.sampling.greedy = r.greedy;
+  p.g.sampling.top_k = r.top_k;
+  p.g.sampling.top_p = r.top_p;
+  validate(p.g.sampling);
+  p.g.sampling.banned = sample::skip_token_ids(tok, r.skip_tokens);
+  p.prime = sample::encode_prime(tok, r.prime, "--prime");
+  return p;
+}
+}  // namespace
+
+int LmModel::check(const GenerateRequest& r) const {
+  return static_cast<int>(prepare(r, *m_.tokenizer).prime.ids.size());
+}
+
+std::unique_ptr<models::LmStepper> LmModel::take_stepper(models::WeightFormat fmt) const {
+  {
+    std::lock_guard lock(steppers_mu_);
+    auto& free = steppers_[fmt];
+    if (!free.empty()) {
+      auto s = std::move(free.back());
+      free.pop_back();
+      return s;
+    }
+  }
+  return std::make_unique<models::LmStepper>(*m_.net, fmt);
+}
+
+void LmModel::give_stepper(models::WeightFormat fmt, std::unique_ptr<models::LmStepper> s) const {
+  std::lock_guard lock(steppers_mu_);
+  steppers_[fmt].push_back(std::move(s));
+}
+
+Generation LmModel::generate(const GenerateRequest& r, const TextSink& sink) const {
+  const Prepared p = prepare(r, *m_.tokenizer);
   Rng rng(r.seed ? *r.seed : std::random_device{}());
   const int32_t start = sample::start_token(*m_.tokenizer, rng);
   sample::Primed primed;
   {
     std::lock_guard lock(forward_mu_);
-    primed = sample::prime(*m_.net, p.ids, start);
+    primed = sample::prime(*m_.net, p.prime.ids, start);
   }
   Generation out;
-  out.prompt_tokens = static_cast<int>(p.ids.size());
-  out.text = sample::continue_from(*m_.net, *m_.tokenizer, p.ids, primed, g, rng,
+  out.prompt_tokens = static_cast<int>(p.prime.ids.size());
+  std::unique_ptr<models::LmStepper> stepper = take_stepper(p.g.weights);
+  // Back to the pool on every exit: a stepper's state is set anew by each generation.
+  struct Return {
+    const LmModel* self;
+    models::WeightFormat fmt;
+    std::unique_ptr<models::LmStepper>& s;
+    ~Return() { self->give_stepper(fmt, std::move(s)); }
+  } give_back{this, p.g.weights, stepper};
+  out.text = sample::continue_from(*stepper, *m_.tokenizer, m_.config().vocab_size, p.prime.ids, primed, p.g, rng,
                                    [&sink](std::string_view piece) { return !sink || sink(piece); }, &out.tokens);
   out.stopped = !r.stop.empty() && out.text.find(r.stop) != std::string::npos;
   return out;

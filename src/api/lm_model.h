@@ -1,7 +1,11 @@
 // rnngen::Model for a language model directory (task "lm"): the CLI's sample and eval logic
 // behind the public API.
 #pragma once
+#include <map>
 #include <mutex>
+#include <vector>
+
+#include "models/lm_step.h"
 
 #include "models/model_dir.h"
 #include "rnngen/model.h"
@@ -29,6 +33,7 @@ class LmModel final : public Model {
   const Tokenizer& tokenizer() const override { return tokenizer_; }
   std::string dir() const override { return dir_; }
   Generation generate(const GenerateRequest& request, const TextSink& sink) const override;
+  int check(const GenerateRequest& request) const override;
   TextScore score(std::string_view text) const override;
   HiddenStates hidden_states(std::string_view text, int top) const override;
 
@@ -36,6 +41,13 @@ class LmModel final : public Model {
   std::string dir_;
   models::LoadedModel m_;
   TokenizerHandle tokenizer_;
+  // Steppers of earlier generations, by weight format, to reuse: packing the weights again
+  // for every request cost more than a short completion.
+  std::unique_ptr<models::LmStepper> take_stepper(models::WeightFormat fmt) const;
+  void give_stepper(models::WeightFormat fmt, std::unique_ptr<models::LmStepper> s) const;
+  mutable std::mutex steppers_mu_;
+  mutable std::map<models::WeightFormat, std::vector<std::unique_ptr<models::LmStepper>>> steppers_;
+
   // RnnLm::forward (priming, window scoring) writes the network's activation buffers: one
   // caller at a time. Token-by-token steps only read the weights and run without it.
   mutable std::mutex forward_mu_;

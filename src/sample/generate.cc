@@ -27,11 +27,17 @@ std::string continue_from(const models::RnnLm<float>& net, const text::Tokenizer
                           const std::vector<int32_t>& prime_ids, const Primed& primed,
                           const GenerateOptions& opts, Rng& rng,
                           const std::function<bool(std::string_view)>& sink, int* tokens) {
-  const int V = net.config().vocab_size;
-  Sampler sampler(opts.sampling);
-  int32_t current = primed.current;
   // Token by token: the stepper keeps the state in place and reads each weight once per token.
   models::LmStepper stepper(net, opts.weights);
+  return continue_from(stepper, tok, net.config().vocab_size, prime_ids, primed, opts, rng, sink, tokens);
+}
+
+std::string continue_from(models::LmStepper& stepper, const text::Tokenizer& tok, int V,
+                          const std::vector<int32_t>& prime_ids, const Primed& primed,
+                          const GenerateOptions& opts, Rng& rng,
+                          const std::function<bool(std::string_view)>& sink, int* tokens) {
+  Sampler sampler(opts.sampling);
+  int32_t current = primed.current;
   stepper.set_state(primed.state, 1);
   auto decoder = tok.stream_decoder();
   // The prime is already printed; passing it through the decoder gives what follows the right

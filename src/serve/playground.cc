@@ -136,10 +136,11 @@ function drawCurve(log) {
   }
   $("curvenote").textContent = "nll in nats per token: train (red), validation (blue)";
 }
-// ?prime=TEXT&go=1 fills the prime and generates on load (links, and the headless browser test).
+// ?prime=TEXT&length=N&...&go=1 fills the controls and generates on load (links, and the headless browser test).
 init().then(() => {
   const q = new URLSearchParams(location.search);
-  if (q.has("prime")) $("prime").value = q.get("prime");
+  for (const k of ["prime", "length", "temperature", "top_k", "top_p", "seed"])
+    if (q.has(k)) { $(k).value = q.get(k); $(k).dispatchEvent(new Event("input")); }
   if (q.get("go") === "1") $("go").click();
 }).catch(e => $("status").textContent = "error: " + e.message);
 </script></body></html>

@@ -104,10 +104,8 @@ struct Server::Impl {
     for (const std::string& p : r.prompts) {
       GenerateRequest probe = r.options;
       probe.prime = p;
-      probe.length = 1;
-      probe.seed = 0;
       try {
-        model->generate(probe, [](std::string_view) { return false; });
+        model->check(probe);
       } catch (const InputError& e) {
         // The library names the CLI's flags; name the request's field instead.
         std::string msg = e.what();
