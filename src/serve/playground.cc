@@ -139,7 +139,7 @@ function drawCurve(log) {
 // ?prime=TEXT&length=N&...&go=1 fills the controls and generates on load (links, and the headless browser test).
 init().then(() => {
   const q = new URLSearchParams(location.search);
-  for (const k of ["prime", "length", "temperature", "top_k", "top_p", "seed"])
+  for (const k of ["prime", "length", "temperature", "top_k", "top_p", "seed", "layer", "unit"])
     if (q.has(k)) { $(k).value = q.get(k); $(k).dispatchEvent(new Event("input")); }
   if (q.get("go") === "1") $("go").click();
 }).catch(e => $("status").textContent = "error: " + e.message);
