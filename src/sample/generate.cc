@@ -6,39 +6,54 @@
 
 namespace rnngen::sample {
 
-std::string generate(models::RnnLm<float>& net, const text::Tokenizer& tok,
-                     const std::vector<int32_t>& prime_ids, int32_t start_id,
-                     const GenerateOptions& opts, Rng& rng,
-                     const std::function<void(std::string_view)>& sink) {
-  const int V = net.config().vocab_size;
-  Sampler sampler(opts.sampling);
-  models::LmState<float> state, next;
-  net.zero_state(1, state);
+Primed prime(models::RnnLm<float>& net, const std::vector<int32_t>& prime_ids, int32_t start_id) {
+  Primed p;
+  models::LmState<float> next;
+  net.zero_state(1, p.state);
   const models::ForwardOptions fwd;
   // The whole prime in one window (one GEMM for its input projection), except its last token,
-  // which is fed in the loop below like every sampled token.
-  std::vector<int32_t> input = prime_ids.empty() ? std::vector<int32_t>{start_id} : prime_ids;
+  // which is fed in the loop of continue_from like every sampled token.
+  const std::vector<int32_t> input = prime_ids.empty() ? std::vector<int32_t>{start_id} : prime_ids;
   if (input.size() > 1) {
-    net.forward(input.data(), nullptr, 1, static_cast<int>(input.size() - 1), &state, fwd);
+    net.forward(input.data(), nullptr, 1, static_cast<int>(input.size() - 1), &p.state, fwd);
     net.final_state(next);
-    std::swap(state, next);
+    std::swap(p.state, next);
   }
-  int32_t current = input.back();
+  p.current = input.back();
+  return p;
+}
+
+std::string continue_from(const models::RnnLm<float>& net, const text::Tokenizer& tok,
+                          const std::vector<int32_t>& prime_ids, const Primed& primed,
+                          const GenerateOptions& opts, Rng& rng,
+                          const std::function<bool(std::string_view)>& sink, int* tokens) {
   // Token by token: the stepper keeps the state in place and reads each weight once per token.
   models::LmStepper stepper(net, opts.weights);
-  stepper.set_state(state, 1);
+  return continue_from(stepper, tok, net.config().vocab_size, prime_ids, primed, opts, rng, sink, tokens);
+}
+
+std::string continue_from(models::LmStepper& stepper, const text::Tokenizer& tok, int V,
+                          const std::vector<int32_t>& prime_ids, const Primed& primed,
+                          const GenerateOptions& opts, Rng& rng,
+                          const std::function<bool(std::string_view)>& sink, int* tokens) {
+  Sampler sampler(opts.sampling);
+  int32_t current = primed.current;
+  stepper.set_state(primed.state, 1);
   auto decoder = tok.stream_decoder();
   // The prime is already printed; passing it through the decoder gives what follows the right
   // context (a word tokenizer's separating space, a jamo syllable still being built).
   for (int32_t id : prime_ids) decoder->push(id);
   std::string out;
+  bool go_on = true;
   auto emit = [&](const std::string& piece) {
     if (piece.empty()) return;
     out += piece;
-    sink(piece);
+    go_on = sink(piece);
   };
-  for (int i = 0; i < opts.length; ++i) {
+  int generated = 0;
+  for (int i = 0; i < opts.length && go_on; ++i) {
     current = sampler.sample(stepper.step(&current), V, rng);
+    ++generated;
     const std::string piece = decoder->push(current);
     emit(piece);
     // Only the tail can hold a new occurrence of the stop string.
@@ -46,8 +61,20 @@ std::string generate(models::RnnLm<float>& net, const text::Tokenizer& tok,
         out.find(opts.stop, out.size() - std::min(out.size(), piece.size() + opts.stop.size())) != std::string::npos)
       break;
   }
-  emit(decoder->flush());
+  if (go_on) emit(decoder->flush());
+  if (tokens) *tokens = generated;
   return out;
+}
+
+std::string generate(models::RnnLm<float>& net, const text::Tokenizer& tok,
+                     const std::vector<int32_t>& prime_ids, int32_t start_id,
+                     const GenerateOptions& opts, Rng& rng,
+                     const std::function<void(std::string_view)>& sink) {
+  const Primed p = prime(net, prime_ids, start_id);
+  return continue_from(net, tok, prime_ids, p, opts, rng, [&sink](std::string_view piece) {
+    sink(piece);
+    return true;
+  });
 }
 
 }  // namespace rnngen::sample

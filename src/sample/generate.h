@@ -31,4 +31,25 @@ std::string generate(models::RnnLm<float>& net, const text::Tokenizer& tok,
                      const GenerateOptions& opts, Rng& rng,
                      const std::function<void(std::string_view)>& sink);
 
+// generate() in its two halves, so that callers sharing one network (the server, Python
+// threads) hold a lock only for the first: prime() runs RnnLm::forward, which writes the
+// network's activation buffers; continue_from() only reads the weights.
+struct Primed {
+  models::LmState<float> state;  // after every prime token but the last
+  int32_t current = 0;           // the next input: the prime's last token (or start_id)
+};
+Primed prime(models::RnnLm<float>& net, const std::vector<int32_t>& prime_ids, int32_t start_id);
+// The sink returns false to stop early (what it got so far is returned). `tokens`, when not
+// null, receives the number of tokens generated.
+std::string continue_from(const models::RnnLm<float>& net, const text::Tokenizer& tok,
+                          const std::vector<int32_t>& prime_ids, const Primed& primed,
+                          const GenerateOptions& opts, Rng& rng,
+                          const std::function<bool(std::string_view)>& sink, int* tokens = nullptr);
+// The same with a stepper made for `net` (with opts.weights) beforehand: packing the weights
+// costs as much as dozens of steps, so callers generating often keep steppers and reuse them.
+std::string continue_from(models::LmStepper& stepper, const text::Tokenizer& tok, int vocab_size,
+                          const std::vector<int32_t>& prime_ids, const Primed& primed,
+                          const GenerateOptions& opts, Rng& rng,
+                          const std::function<bool(std::string_view)>& sink, int* tokens = nullptr);
+
 }  // namespace rnngen::sample

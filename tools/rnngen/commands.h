@@ -25,5 +25,6 @@ void add_sample(CLI::App& app, Runner& run);
 void add_plot(CLI::App& app, Runner& run);
 void add_bench(CLI::App& app, Runner& run);
 void add_translate(CLI::App& app, Runner& run);
+void add_serve(CLI::App& app, Runner& run);
 
 }  // namespace rnngen::cli

@@ -66,6 +66,7 @@ int main(int argc, char** argv) {
   rnngen::cli::add_summary(app, run);
   rnngen::cli::add_plot(app, run);
   rnngen::cli::add_bench(app, run);
+  rnngen::cli::add_serve(app, run);
 
   // CLI11 reports an unknown command as "A subcommand is required", which hides the typo.
   if (argc >= 2 && argv[1][0] != '-') {

@@ -9,6 +9,7 @@
 #include "ops/gemm.h"
 #include "rnngen/error.h"
 #include "sample/generate.h"
+#include "sample/prompt.h"
 #include "text/utf8.h"
 
 namespace rnngen::cli {
@@ -57,16 +58,12 @@ void add_sample(CLI::App& app, Runner& run) {
       models::LoadedModel m = models::load_model_dir(o->dir);
       models::require_task(m, o->dir, "lm", "rnngen sample");
       std::istringstream skip(o->skip);
-      for (std::string t; skip >> t;) {
-        const int32_t id = m.tokenizer->find(t);
-        if (id < 0) throw InputError("--skip-tokens: '" + t + "' is not a token of this model");
-        g.sampling.banned.push_back(id);
-      }
-      const std::string prime = text::nfc(o->prime);
-      text::validate_utf8(prime, "--prime");
-      // A word of the prime outside the vocabulary (no oov_token) is an InputError naming it.
-      const std::vector<int32_t> prime_ids = m.tokenizer->encode_prefix(prime, "--prime");
-      const int32_t line_start = m.tokenizer->line_start_token();
+      std::vector<std::string> skip_tokens;
+      for (std::string t; skip >> t;) skip_tokens.push_back(t);
+      g.sampling.banned = sample::skip_token_ids(*m.tokenizer, skip_tokens);
+      const sample::Prime p = sample::encode_prime(*m.tokenizer, o->prime, "--prime");
+      const std::string& prime = p.text;
+      const std::vector<int32_t>& prime_ids = p.ids;
       const uint64_t seed = o->seed ? *o->seed : std::random_device{}();
       Rng rng(seed);
       for (int s = 0; s < o->num_samples; ++s) {
@@ -74,7 +71,7 @@ void add_sample(CLI::App& app, Runner& run) {
         std::fputs(prime.c_str(), stdout);
         // Without a prime: as at a line start where the tokenizer has such a token, else a
         // random first token (the book's "start word", drawn).
-        const int32_t start = line_start >= 0 ? line_start : static_cast<int32_t>(rng.below(m.config().vocab_size));
+        const int32_t start = sample::start_token(*m.tokenizer, rng);
         sample::generate(*m.net, *m.tokenizer, prime_ids, start, g, rng, [](std::string_view piece) {
           std::fwrite(piece.data(), 1, piece.size(), stdout);
           std::fflush(stdout);

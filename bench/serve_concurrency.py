@@ -1,0 +1,73 @@
+#!/usr/bin/env python3
+"""Aggregate generation throughput of `rnngen serve` with 1 and with N concurrent streaming
+clients (issue 19's batching figure): each client asks for TOKENS tokens with its own seed.
+
+    bench/serve_concurrency.py build/rnngen MODEL_DIR [--clients 16] [--tokens 256] [--threads 1]
+
+Prints one JSON object per setting: clients, tokens_per_s (all streams together), and the mean
+and max seconds per token a stream saw (its wall time / its tokens). Uses only the standard
+library, so any python3 runs it.
+"""
+import argparse
+import json
+import re
+import subprocess
+import threading
+import time
+import urllib.request
+
+
+def stream(base, prompt, tokens, seed):
+    body = json.dumps({"prompt": prompt, "max_tokens": tokens, "seed": seed, "stream": True}).encode()
+    req = urllib.request.Request(base + "/v1/completions", data=body, headers={"Content-Type": "application/json"})
+    t0 = time.perf_counter()
+    n = 0
+    with urllib.request.urlopen(req, timeout=600) as r:
+        for line in r:
+            if line.startswith(b"data: {") and b'"finish_reason":null' in line:
+                n += 1
+    return n, time.perf_counter() - t0
+
+
+def run(base, clients, tokens):
+    results = [None] * clients
+
+    def one(i):
+        results[i] = stream(base, "The ", tokens, 1000 + i)
+
+    t0 = time.perf_counter()
+    threads = [threading.Thread(target=one, args=(i,)) for i in range(clients)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    wall = time.perf_counter() - t0
+    per_token = [secs / n for n, secs in results]
+    return {"clients": clients, "tokens": sum(n for n, _ in results), "seconds": round(wall, 3),
+            "tokens_per_s": round(sum(n for n, _ in results) / wall, 1),
+            "mean_s_per_token": round(sum(per_token) / clients, 6), "max_s_per_token": round(max(per_token), 6)}
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("cli")
+    ap.add_argument("model")
+    ap.add_argument("--clients", type=int, default=16)
+    ap.add_argument("--tokens", type=int, default=256)
+    ap.add_argument("--threads", type=int, default=1)
+    a = ap.parse_args()
+    proc = subprocess.Popen([a.cli, "serve", a.model, "--port", "0", "--threads", str(a.threads)],
+                            stderr=subprocess.PIPE, text=True)
+    try:
+        port = re.search(r":(\d+)$", proc.stderr.readline().strip()).group(1)
+        base = f"http://127.0.0.1:{port}"
+        run(base, 1, 16)  # warm-up: page in the weights
+        for clients in (1, a.clients):
+            print(json.dumps(run(base, clients, a.tokens)), flush=True)
+    finally:
+        proc.terminate()
+        proc.wait()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,106 @@
+// The public entry point for using a trained model from C++ (and through it, from Python and
+// the HTTP server): load a model directory, generate, score, read hidden states, tokenize.
+//
+//   auto m = rnngen::Model::load("DIR");
+//   rnngen::GenerateRequest r;  r.prime = "ROMEO:";  r.length = 300;  r.seed = 7;
+//   m->generate(r, [](std::string_view piece) { std::cout << piece; return true; });
+//
+// Everything a caller can get wrong (a bad option, text outside the vocabulary, invalid UTF-8)
+// throws rnngen::InputError with the CLI's one-line message; nothing aborts.
+//
+// One Model is shared by any number of threads: every method is const and the network's
+// weights are never written. A model directory holds one task; task() names it ("lm" today,
+// "seq2seq" once those models load), and methods that a task lacks throw InputError.
+#pragma once
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace rnngen {
+
+// What `rnngen sample` takes, with the same defaults and the same meaning.
+struct GenerateRequest {
+  std::string prime;                 // --prime (not part of the generated text)
+  int length = 500;                  // --length: tokens to generate, >= 1
+  double temperature = 1.0;          // --temperature, >= 0 (0 = greedy)
+  int top_k = 0;                     // --top-k, 0 = all
+  double top_p = 1.0;                // --top-p, in (0, 1]
+  bool greedy = false;               // --greedy
+  std::optional<uint64_t> seed;      // --seed; none = a fresh random seed
+  std::string stop;                  // --stop: stop once the generated text contains this
+  std::vector<std::string> skip_tokens;  // --skip-tokens, one token per element
+  std::string weights = "fp32";      // --weights: fp32 | bf16 | int8
+};
+
+// Receives the generated text piece by piece (each piece valid UTF-8); returning false stops
+// the generation there (a closed connection, a Python iterator dropped).
+using TextSink = std::function<bool(std::string_view piece)>;
+
+struct Generation {
+  std::string text;        // the generated text, without the prime
+  int prompt_tokens = 0;   // tokens of the prime
+  int tokens = 0;          // tokens generated
+  bool stopped = false;    // ended by the stop string (else by the length or the sink)
+};
+
+// The figures of `rnngen eval --json` (docs/cli.md), without its timing fields.
+struct TextScore {
+  int64_t tokens = 0;
+  double nll = 0, perplexity = 0, bits_per_token = 0, bits_per_char = 0;
+  int64_t characters = 0, predicted_characters = 0;
+  std::optional<double> word_perplexity;  // word tokenizers only
+};
+
+// Per token of a text, the state after reading it: h (and c for an LSTM), [tokens, layers, hidden],
+// and the most likely next tokens that state predicts (temperature 1), [tokens, top].
+struct HiddenStates {
+  int tokens = 0, layers = 0, hidden = 0, top = 0;
+  std::vector<int32_t> ids;
+  std::vector<float> h, c;  // c is empty for GRU and RNN cells
+  std::vector<int32_t> top_ids;  // most likely first
+  std::vector<float> top_probs;
+};
+
+class Tokenizer {
+ public:
+  virtual ~Tokenizer() = default;
+  virtual std::string type() const = 0;  // "char" | "word" | "jamo" | "subword"
+  virtual int vocab_size() const = 0;
+  // NFC-normalises and validates the text first; InputError for invalid UTF-8 or a symbol
+  // outside the vocabulary.
+  virtual std::vector<int32_t> encode(std::string_view text) const = 0;
+  virtual std::string decode(const std::vector<int32_t>& ids) const = 0;  // InputError for ids out of range
+  virtual std::string token(int32_t id) const = 0;
+};
+
+class Model {
+ public:
+  // InputError naming the file when DIR is not a model directory rnngen can load.
+  static std::shared_ptr<const Model> load(const std::string& dir);
+  virtual ~Model() = default;
+
+  virtual std::string task() const = 0;         // "lm" | "seq2seq"
+  virtual std::string config_json() const = 0;  // config.json as loaded
+  virtual const Tokenizer& tokenizer() const = 0;
+  virtual std::string dir() const = 0;
+
+  // Byte for byte what `rnngen sample DIR` prints after the prime with the same options and
+  // seed. Returns the whole generated text; the sink (optional) gets it as it is produced.
+  virtual Generation generate(const GenerateRequest& request, const TextSink& sink = {}) const = 0;
+  // generate()'s checks of the request alone, without generating: InputError as generate()
+  // would throw it. Returns the prime's token count.
+  virtual int check(const GenerateRequest& request) const = 0;
+  // `rnngen eval DIR FILE --json` for a file holding `text` (NFC-normalised, CRLF as '\n').
+  virtual TextScore score(std::string_view text) const = 0;
+  // top: how many next-token candidates to keep per token (0: none).
+  virtual HiddenStates hidden_states(std::string_view text, int top = 0) const = 0;
+};
+
+// Process-wide: threads of the GEMMs (as --threads).
+void set_num_threads(int threads);
+
+}  // namespace rnngen

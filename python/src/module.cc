@@ -1,0 +1,154 @@
+// _rnngen: the pybind11 extension behind the `rnngen` Python package (python/rnngen/).
+// Every call into the library runs with the GIL released, so other Python threads run while a
+// model generates or scores; errors arrive as rnngen.InputError (a ValueError) with the CLI's
+// message, or RuntimeError.
+#include <pybind11/numpy.h>
+#include <pybind11/pybind11.h>
+#include <pybind11/stl.h>
+
+#include "rnngen/error.h"
+#include "rnngen/model.h"
+#include "text_stream.h"
+
+namespace py = pybind11;
+using rnngen::GenerateRequest;
+using rnngen::Model;
+
+namespace {
+
+GenerateRequest request(const std::string& prime, int length, double temperature, int top_k, double top_p,
+                        std::optional<uint64_t> seed, const std::string& stop, bool greedy,
+                        const std::vector<std::string>& skip_tokens, const std::string& weights) {
+  GenerateRequest r;
+  r.prime = prime;
+  r.length = length;
+  r.temperature = temperature;
+  r.top_k = top_k;
+  r.top_p = top_p;
+  r.seed = seed;
+  r.stop = stop;
+  r.greedy = greedy;
+  r.skip_tokens = skip_tokens;
+  r.weights = weights;
+  return r;
+}
+
+// [tokens, layers, hidden] float32, owning a copy of the data.
+py::array_t<float> states_array(const rnngen::HiddenStates& s, const std::vector<float>& v) {
+  py::array_t<float> a({s.tokens, s.layers, s.hidden});
+  std::copy(v.begin(), v.end(), a.mutable_data());
+  return a;
+}
+
+}  // namespace
+
+PYBIND11_MODULE(_rnngen, m) {
+  m.doc() = "rnngen's C++ core; use the `rnngen` package instead of this module.";
+  // A ValueError, so that code catching Python's usual bad-argument error catches it too.
+  py::register_exception<rnngen::InputError>(m, "InputError", PyExc_ValueError);
+
+  py::class_<rnngen::Tokenizer>(m, "Tokenizer", "How the model's text becomes token ids and back.")
+      .def_property_readonly("type", &rnngen::Tokenizer::type, "'char', 'word', 'jamo' or 'subword'")
+      .def_property_readonly("vocab_size", &rnngen::Tokenizer::vocab_size)
+      .def("encode", &rnngen::Tokenizer::encode, py::arg("text"),
+           "Token ids of `text` (NFC-normalised first). InputError for a symbol outside the vocabulary.")
+      .def("decode", &rnngen::Tokenizer::decode, py::arg("ids"), "The text of a list of token ids.")
+      .def("token", &rnngen::Tokenizer::token, py::arg("id"), "The surface text of one token.")
+      .def("__len__", &rnngen::Tokenizer::vocab_size);
+
+  py::class_<rnngen::python::TextStream>(m, "TextStream",
+                                         "Iterator over the pieces of text a generation produces.")
+      .def("__iter__", [](rnngen::python::TextStream& s) -> rnngen::python::TextStream& { return s; })
+      .def("__next__", &rnngen::python::TextStream::next)
+      .def("close", &rnngen::python::TextStream::close, "Stop the generation now.");
+
+  // pybind11 holders cannot be shared_ptr<const T>; every method of Model is const anyway.
+  py::class_<Model, std::shared_ptr<Model>>(m, "Model", "A trained model directory, loaded.")
+      .def_property_readonly("task", &Model::task, "'lm' (language model) or 'seq2seq'")
+      .def_property_readonly("dir", &Model::dir)
+      .def_property_readonly("config_json", &Model::config_json)
+      .def_property_readonly("tokenizer", &Model::tokenizer, py::return_value_policy::reference_internal)
+      .def(
+          "generate",
+          [](std::shared_ptr<Model> self, const std::string& prime, int length, double temperature, int top_k,
+             double top_p, std::optional<uint64_t> seed, const std::string& stop, bool greedy,
+             const std::vector<std::string>& skip_tokens, const std::string& weights) {
+            return std::make_unique<rnngen::python::TextStream>(
+                std::move(self),
+                request(prime, length, temperature, top_k, top_p, seed, stop, greedy, skip_tokens, weights));
+          },
+          py::arg("prime") = "", py::arg("length") = 500, py::arg("temperature") = 1.0, py::arg("top_k") = 0,
+          py::arg("top_p") = 1.0, py::arg("seed") = py::none(), py::arg("stop") = "", py::arg("greedy") = false,
+          py::arg("skip_tokens") = std::vector<std::string>{}, py::arg("weights") = "fp32",
+          R"(Generate text after `prime`; returns an iterator over the pieces as they are produced.
+
+With a seed, the pieces joined are byte for byte what `rnngen sample DIR --prime PRIME --seed SEED`
+prints after the prime, with the same options: length (tokens), temperature (0 = greedy),
+top_k (0 = all), top_p, greedy, stop (stop once the text contains it; kept), skip_tokens
+(tokens never generated), weights ('fp32', 'bf16', 'int8'). Without a seed, a fresh one.
+The generation runs on its own thread without the GIL; close() or dropping the iterator stops it.)")
+      .def(
+          "generate_batch",
+          [](const Model& self, const std::vector<std::string>& prompts, int length, double temperature, int top_k,
+             double top_p, std::optional<uint64_t> seed, const std::string& stop, bool greedy,
+             const std::vector<std::string>& skip_tokens, const std::string& weights) {
+            std::vector<std::string> out;
+            py::gil_scoped_release release;
+            for (const std::string& p : prompts)
+              out.push_back(self.generate(
+                  request(p, length, temperature, top_k, top_p, seed, stop, greedy, skip_tokens, weights)).text);
+            return out;
+          },
+          py::arg("prompts"), py::arg("length") = 500, py::arg("temperature") = 1.0, py::arg("top_k") = 0,
+          py::arg("top_p") = 1.0, py::arg("seed") = py::none(), py::arg("stop") = "", py::arg("greedy") = false,
+          py::arg("skip_tokens") = std::vector<std::string>{}, py::arg("weights") = "fp32",
+          R"(Generate for each prompt in turn, with the same options (and seed) for each; returns the texts.
+
+Each text is what generate(prime=prompt, ...) yields, joined. Runs without the GIL.)")
+      .def(
+          "score",
+          [](const Model& self, const std::string& text) {
+            rnngen::TextScore s;
+            {
+              py::gil_scoped_release release;
+              s = self.score(text);
+            }
+            py::dict d;
+            d["tokens"] = s.tokens;
+            d["nll"] = s.nll;
+            d["perplexity"] = s.perplexity;
+            d["bits_per_token"] = s.bits_per_token;
+            if (s.word_perplexity) d["word_perplexity"] = *s.word_perplexity;
+            d["bits_per_char"] = s.bits_per_char;
+            d["characters"] = s.characters;
+            d["predicted_characters"] = s.predicted_characters;
+            return d;
+          },
+          py::arg("text"),
+          R"(Score a text as `rnngen eval DIR FILE --json` does for a file holding it.
+
+Returns a dict: tokens, nll (nats per predicted token), perplexity, bits_per_token,
+bits_per_char, characters, predicted_characters (and word_perplexity for word models).)")
+      .def(
+          "hidden_states",
+          [](const Model& self, const std::string& text, bool cell) {
+            rnngen::HiddenStates s;
+            {
+              py::gil_scoped_release release;
+              s = self.hidden_states(text);
+            }
+            if (cell && s.c.empty()) throw rnngen::InputError("cell=True: only LSTM models have cell states");
+            return states_array(s, cell ? s.c : s.h);
+          },
+          py::arg("text"), py::arg("cell") = false,
+          R"(The state after each token of `text`: a float32 NumPy array [tokens, layers, hidden].
+
+Row t is the hidden state h (cell=True: the LSTM cell state c) of every layer after reading
+tokens 0..t from a zero state, as generation computes it.)");
+
+  m.def(
+      "load", [](const std::string& dir) { return std::const_pointer_cast<Model>(Model::load(dir)); }, py::arg("dir"),
+      py::call_guard<py::gil_scoped_release>(), "Load a model directory (see rnngen.load).");
+  m.def("set_num_threads", &rnngen::set_num_threads, py::arg("threads"),
+        "Threads of the matrix products, for every model in the process (as --threads).");
+}

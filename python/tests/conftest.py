@@ -1,0 +1,61 @@
+"""Shared fixtures: a tiny model trained once per session through rnngen.train, and the
+rnngen executable whose output is the truth the module is held to."""
+import os
+import subprocess
+
+import pytest
+
+import rnngen
+
+
+def tiny_corpus(lines=80):
+    """About 2 KB of lines of words from a 10-word list, as tests/cli/cli_fixtures.h makes it."""
+    words = ["the", "cat", "sat", "on", "a", "mat", "dog", "ran", "far", "home"]
+    x = 12345
+    out = []
+    for _ in range(lines):
+        row = []
+        for _ in range(6):
+            x = (x * 1664525 + 1013904223) % 2**32
+            row.append(words[(x >> 16) % 10])
+        out.append(" ".join(row))
+    return "\n".join(out) + "\n"
+
+
+TINY_OPTIONS = dict(hidden_size=16, embed_size=8, num_layers=2, seq_len=16, batch_size=4, threads=1,
+                    seed=7, max_steps=40)
+
+
+@pytest.fixture(scope="session")
+def workdir(tmp_path_factory):
+    return tmp_path_factory.mktemp("rnngen")
+
+
+@pytest.fixture(scope="session")
+def data_file(workdir):
+    path = workdir / "data.txt"
+    path.write_text(tiny_corpus())
+    return path
+
+
+@pytest.fixture(scope="session")
+def cli():
+    return rnngen._cli()
+
+
+@pytest.fixture(scope="session")
+def model_dir(workdir, data_file):
+    out = workdir / "model"
+    rnngen.train(data_file, out, **TINY_OPTIONS)
+    return out
+
+
+@pytest.fixture(scope="session")
+def model(model_dir):
+    return rnngen.load(model_dir)
+
+
+def run_cli(cli, *args):
+    r = subprocess.run([cli, *(a if isinstance(a, (str, os.PathLike)) else str(a) for a in args)], capture_output=True)
+    assert r.returncode == 0, r.stderr.decode()
+    return r.stdout

@@ -1,0 +1,219 @@
+"""`rnngen serve` started on a free port and hit over HTTP: every endpoint, streaming and not,
+the completion text against `rnngen sample`, and each kind of bad request against its 4xx."""
+import json
+import re
+import subprocess
+import threading
+import urllib.error
+import urllib.request
+
+import pytest
+
+from conftest import run_cli
+
+
+@pytest.fixture(scope="module")
+def server(cli, model_dir):
+    proc = subprocess.Popen([cli, "serve", model_dir, "--port", "0", "--max-tokens", "500", "--max-body", "100000"],
+                            stderr=subprocess.PIPE, text=True)
+    line = proc.stderr.readline()
+    m = re.search(r"http://127\.0\.0\.1:(\d+)", line)
+    assert m, line
+    yield f"http://127.0.0.1:{m.group(1)}"
+    proc.terminate()
+    assert proc.wait(timeout=10) == 0
+
+
+def request(url, body=None, method=None):
+    """(status, raw bytes) of a request; body is a dict (sent as JSON) or raw bytes."""
+    data = body if isinstance(body, (bytes, type(None))) else json.dumps(body).encode()
+    req = urllib.request.Request(url, data=data, method=method, headers={"Content-Type": "application/json"})
+    try:
+        with urllib.request.urlopen(req, timeout=60) as r:
+            return r.status, r.read()
+    except urllib.error.HTTPError as e:
+        return e.code, e.read()
+
+
+def post(server, path, body):
+    status, raw = request(server + path, body)
+    return status, json.loads(raw)
+
+
+def sample(cli, model_dir, prime, *flags):
+    out = run_cli(cli, "sample", model_dir, "--prime", prime, *flags).decode()
+    assert out.startswith(prime) and out.endswith("\n")
+    return out[len(prime):-1]
+
+
+def test_health_and_models(server):
+    assert request(server + "/health") == (200, b'{"status":"ok"}')
+    status, body = request(server + "/v1/models")
+    models = json.loads(body)
+    assert status == 200 and models["object"] == "list"
+    assert [m["id"] for m in models["data"]] == ["model"] and models["data"][0]["task"] == "lm"
+
+
+def test_completion_equals_cli_sample(server, cli, model_dir):
+    status, r = post(server, "/v1/completions", {"model": "model", "prompt": "the cat", "max_tokens": 80,
+                                                 "temperature": 0.7, "top_k": 6, "top_p": 0.95, "seed": 4})
+    assert status == 200 and r["object"] == "text_completion"
+    want = sample(cli, model_dir, "the cat", "--length", 80, "--temperature", 0.7, "--top-k", 6, "--top-p", 0.95,
+                  "--seed", 4)
+    assert r["choices"][0]["text"] == want and r["choices"][0]["finish_reason"] == "length"
+    assert r["usage"] == {"prompt_tokens": 7, "completion_tokens": 80, "total_tokens": 87}
+
+
+def test_list_prompt_and_n(server, cli, model_dir):
+    status, r = post(server, "/v1/completions", {"prompt": ["dog", "a mat"], "n": 2, "max_tokens": 30, "seed": 10})
+    assert status == 200
+    got = {c["index"]: c["text"] for c in r["choices"]}
+    # Choice j of a prompt draws with seed + j.
+    for i, prompt in enumerate(["dog", "a mat"]):
+        for j in range(2):
+            assert got[i * 2 + j] == sample(cli, model_dir, prompt, "--length", 30, "--seed", 10 + j)
+
+
+def test_stream_equals_cli_sample(server, cli, model_dir):
+    body = json.dumps({"prompt": "home", "max_tokens": 60, "seed": 8, "stream": True, "temperature": 1.2}).encode()
+    status, raw = request(server + "/v1/completions", body)
+    assert status == 200
+    events = raw.decode().split("\n\n")
+    assert events[-1] == "" and events[-2] == "data: [DONE]"
+    chunks = [json.loads(e.removeprefix("data: ")) for e in events[:-2]]
+    assert all(e.startswith("data: ") for e in events[:-1])
+    text = "".join(c["choices"][0]["text"] for c in chunks)
+    assert text == sample(cli, model_dir, "home", "--length", 60, "--seed", 8, "--temperature", 1.2)
+    assert len(chunks) > 2 and chunks[-1]["choices"][0]["finish_reason"] == "length"
+
+
+def test_stop_and_echo(server, cli, model_dir):
+    status, r = post(server, "/v1/completions", {"prompt": "the", "max_tokens": 300, "seed": 9, "stop": ["\n"],
+                                                 "echo": True})
+    assert status == 200
+    want = sample(cli, model_dir, "the", "--length", 300, "--seed", 9, "--stop", "\n")
+    assert r["choices"][0]["text"] == "the" + want and r["choices"][0]["finish_reason"] == "stop"
+
+
+def test_concurrent_requests_each_equal_cli(server, cli, model_dir):
+    results = {}
+
+    def one(seed):
+        results[seed] = post(server, "/v1/completions", {"prompt": "sat ", "max_tokens": 200, "seed": seed})
+
+    threads = [threading.Thread(target=one, args=(s,)) for s in range(20, 26)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    for seed, (status, r) in results.items():
+        assert status == 200
+        assert r["choices"][0]["text"] == sample(cli, model_dir, "sat ", "--length", 200, "--seed", seed)
+
+
+def test_score_equals_cli_eval(server, cli, model_dir, workdir):
+    text = "the dog ran home\non a mat\n"
+    path = workdir / "serve-score.txt"
+    path.write_text(text)
+    want = json.loads(run_cli(cli, "eval", model_dir, path, "--json"))
+    status, got = post(server, "/v1/score", {"text": text})
+    assert status == 200
+    for key in ("tokens", "nll", "perplexity", "bits_per_token", "bits_per_char"):
+        assert got[key] == want[key], key
+
+
+def test_tokenize_detokenize(server, model_dir):
+    tokens = json.loads((model_dir / "tokenizer.json").read_text())["tokens"]
+    status, r = post(server, "/tokenize", {"text": "cat"})
+    assert status == 200 and r == {"tokens": [tokens.index(c) for c in "cat"], "count": 3}
+    status, r = post(server, "/detokenize", {"tokens": r["tokens"]})
+    assert status == 200 and r == {"text": "cat"}
+
+
+BAD = [
+    ("/v1/completions", b'{"prompt": "the", ', 400, None),
+    ("/v1/completions", b'[1, 2]', 400, None),
+    ("/v1/completions", {"prompt": "the", "max_tokens": "ten"}, 400, "max_tokens"),
+    ("/v1/completions", {"prompt": "the", "max_tokens": -3}, 400, "max_tokens"),
+    ("/v1/completions", {"prompt": "the", "max_tokens": 10**12}, 400, "max_tokens"),
+    ("/v1/completions", {"prompt": "the", "temperature": 7}, 400, "temperature"),
+    ("/v1/completions", {"prompt": "the", "top_p": 0}, 400, "top_p"),
+    ("/v1/completions", {"prompt": "the", "n": 0}, 400, "n"),
+    ("/v1/completions", {"prompt": 5}, 400, "prompt"),
+    ("/v1/completions", {"prompt": "QQQ"}, 400, "prompt"),
+    ("/v1/completions", b'{"prompt": "\xff\xfe"}', 400, None),
+    ("/v1/completions", {"prompt": "the", "model": "gpt-4"}, 404, "model"),
+    ("/v1/completions", {"prompt": "x" * 200000}, 413, None),
+    ("/v1/score", {"text": 3}, 400, "text"),
+    ("/detokenize", {"tokens": [10**6]}, 400, "tokens"),
+    ("/v1/nothing", {}, 404, None),
+]
+
+
+@pytest.mark.parametrize("path, body, status, param", BAD)
+def test_bad_requests_get_json_errors(server, path, body, status, param):
+    got, raw = request(server + path, body)
+    assert got == status
+    error = json.loads(raw)["error"]
+    assert error["message"] and error["type"]
+    assert error["param"] == param
+
+
+def test_server_survives_bad_requests(server):
+    assert request(server + "/health")[0] == 200
+
+
+def test_official_openai_node_client(server, cli, model_dir):
+    """Needs Debian's nodejs and the `openai` npm package (v4) where node finds it: NODE_PATH or
+    RNNGEN_OPENAI_NODE_MODULES naming a node_modules folder (docs/server.md)."""
+    import os
+    import shutil
+    from pathlib import Path
+
+    modules = os.environ.get("RNNGEN_OPENAI_NODE_MODULES") or os.environ.get("NODE_PATH")
+    node = shutil.which("node")
+    if not node or not modules or not (Path(modules) / "openai").is_dir():
+        pytest.skip("nodejs with the openai npm package is not installed")
+    # An ES module resolves packages from its own folder up, not NODE_PATH: run a copy placed
+    # next to the node_modules folder.
+    script = Path(modules).parent / "rnngen_openai_client.mjs"
+    shutil.copy(Path(__file__).with_name("openai_client.mjs"), script)
+    r = subprocess.run([node, script, server + "/v1", "model", "the ", "50", "12"], capture_output=True, text=True,
+                       timeout=60)
+    assert r.returncode == 0, r.stderr
+    got = json.loads(r.stdout)
+    want = sample(cli, model_dir, "the ", "--length", 50, "--seed", 12, "--temperature", 0.8)
+    assert got["text"] == want and got["streamed"] == want
+    assert got["usage"]["completion_tokens"] == 50
+    assert got["error"] == {"status": 400, "param": "max_tokens"}
+
+
+def test_playground_page(server):
+    status, raw = request(server + "/")
+    page = raw.decode()
+    assert status == 200 and "<title>rnngen playground</title>" in page
+    # Offline: nothing is fetched from another host.
+    assert "http://" not in page and "https://" not in page
+
+
+def test_inspect_matches_hidden_states_and_greedy_sample(server, model, cli, model_dir):
+    text = "the cat sat"
+    status, r = post(server, "/v1/inspect", {"text": text, "top": 5, "layer": 1})
+    assert status == 200
+    assert r["pieces"] == list(text) and r["tokens"] == len(text) and r["layer"] == 1
+    h = model.hidden_states(text)
+    H = r["hidden"]
+    for t in range(len(text)):
+        assert r["h"][t * H:(t + 1) * H] == pytest.approx(h[t, 1].tolist(), abs=6e-4)
+    for t in (2, 6):
+        probs = [p for _, p in r["top"][t]]
+        assert probs == sorted(probs, reverse=True) and 0 < sum(probs) <= 1 + 1e-6
+        # The most likely next token is what a greedy sample after text[:t+1] writes.
+        assert r["top"][t][0][0] == sample(cli, model_dir, text[:t + 1], "--greedy", "--length", 1)
+    assert post(server, "/v1/inspect", {"text": text, "layer": 9})[0] == 400
+
+
+def test_train_log_route(server, model_dir):
+    status, raw = request(server + "/v1/train_log")
+    lines = (model_dir / "train_log.jsonl").read_text().splitlines()
+    assert status == 200 and json.loads(raw) == [json.loads(line) for line in lines] and lines

@@ -1,0 +1,56 @@
+// rnngen::Model for a language model directory (task "lm"): the CLI's sample and eval logic
+// behind the public API.
+#pragma once
+#include <map>
+#include <mutex>
+#include <vector>
+
+#include "models/lm_step.h"
+
+#include "models/model_dir.h"
+#include "rnngen/model.h"
+
+namespace rnngen::api {
+
+class TokenizerHandle final : public Tokenizer {
+ public:
+  explicit TokenizerHandle(const text::Tokenizer& tok) : tok_(tok) {}
+  std::string type() const override { return tok_.type(); }
+  int vocab_size() const override { return tok_.vocab_size(); }
+  std::vector<int32_t> encode(std::string_view text) const override;
+  std::string decode(const std::vector<int32_t>& ids) const override;
+  std::string token(int32_t id) const override;
+
+ private:
+  const text::Tokenizer& tok_;
+};
+
+class LmModel final : public Model {
+ public:
+  LmModel(std::string dir, models::LoadedModel m);
+  std::string task() const override { return "lm"; }
+  std::string config_json() const override;
+  const Tokenizer& tokenizer() const override { return tokenizer_; }
+  std::string dir() const override { return dir_; }
+  Generation generate(const GenerateRequest& request, const TextSink& sink) const override;
+  int check(const GenerateRequest& request) const override;
+  TextScore score(std::string_view text) const override;
+  HiddenStates hidden_states(std::string_view text, int top) const override;
+
+ private:
+  std::string dir_;
+  models::LoadedModel m_;
+  TokenizerHandle tokenizer_;
+  // Steppers of earlier generations, by weight format, to reuse: packing the weights again
+  // for every request cost more than a short completion.
+  std::unique_ptr<models::LmStepper> take_stepper(models::WeightFormat fmt) const;
+  void give_stepper(models::WeightFormat fmt, std::unique_ptr<models::LmStepper> s) const;
+  mutable std::mutex steppers_mu_;
+  mutable std::map<models::WeightFormat, std::vector<std::unique_ptr<models::LmStepper>>> steppers_;
+
+  // RnnLm::forward (priming, window scoring) writes the network's activation buffers: one
+  // caller at a time. Token-by-token steps only read the weights and run without it.
+  mutable std::mutex forward_mu_;
+};
+
+}  // namespace rnngen::api

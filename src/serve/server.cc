@@ -1,0 +1,340 @@
+#include "serve/server.h"
+
+#include <httplib.h>
+
+#include <atomic>
+#include <chrono>
+#include <cmath>
+#include <fstream>
+#include <filesystem>
+#include <random>
+
+#include "rnngen/error.h"
+#include "serve/completion_request.h"
+#include "serve/playground.h"
+
+namespace rnngen::serve {
+
+using nlohmann::json;
+
+namespace {
+
+constexpr const char* kJson = "application/json";
+
+// Messages can quote the client's bytes (a JSON parser's does): replace invalid UTF-8 there
+// rather than fail to answer.
+std::string dump(const json& j) { return j.dump(-1, ' ', false, json::error_handler_t::replace); }
+
+void send_error(httplib::Response& res, const RequestError& e) {
+  res.status = e.status;
+  res.set_content(dump(error_json(e)), kJson);
+}
+
+std::string completion_id() {
+  static std::atomic<uint64_t> counter{0};
+  static const uint64_t salt = std::random_device{}();
+  return "cmpl-" + std::to_string(salt % 1000000) + "-" + std::to_string(++counter);
+}
+
+int64_t now_seconds() {
+  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+// Counts generations running at once; a request over the limit is refused with a 429 rather
+// than queued behind the others without bound.
+class StreamSlots {
+ public:
+  explicit StreamSlots(int max) : max_(max) {}
+  bool take(int k) {
+    int cur = used_.load();
+    do {
+      if (cur + k > max_) return false;
+    } while (!used_.compare_exchange_weak(cur, cur + k));
+    return true;
+  }
+  void give(int k) { used_ -= k; }
+
+ private:
+  int max_;
+  std::atomic<int> used_{0};
+};
+
+}  // namespace
+
+struct Server::Impl {
+  std::shared_ptr<const Model> model;
+  ServeOptions opt;
+  httplib::Server http;
+  StreamSlots slots;
+
+  Impl(std::shared_ptr<const Model> m, ServeOptions o)
+      : model(std::move(m)), opt(std::move(o)), slots(opt.limits.max_streams) {}
+
+  // One choice: generation with its own seed, cut at the request's time limit; `sink` may stop it.
+  Generation run_choice(const GenerateRequest& base, const std::string& prompt, int j,
+                        const std::function<bool(std::string_view)>& sink) const {
+    GenerateRequest g = base;
+    g.prime = prompt;
+    // Choice j of a request with seed S draws as `rnngen sample --seed S+j`: n = 1 is the CLI's.
+    if (g.seed) *g.seed += static_cast<uint64_t>(j);
+    const auto deadline = std::chrono::steady_clock::now() +
+                          std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+                              std::chrono::duration<double>(opt.limits.request_seconds));
+    return model->generate(g, [&](std::string_view piece) {
+      return sink(piece) && std::chrono::steady_clock::now() < deadline;
+    });
+  }
+
+  static std::string finish_reason(const Generation& g) { return g.stopped ? "stop" : "length"; }
+
+  json chunk(const std::string& id, int64_t created, int index, const std::string& text,
+             const json& finish) const {
+    return {{"id", id},
+            {"object", "text_completion"},
+            {"created", created},
+            {"model", opt.model_id},
+            {"choices", json::array({{{"text", text}, {"index", index}, {"logprobs", nullptr}, {"finish_reason", finish}}})}};
+  }
+
+  void completions(const httplib::Request& req, httplib::Response& res) {
+    const json body = parse_body(req.body);
+    CompletionRequest r = parse_completion(body, opt.model_id, opt.limits);
+    // Options and prompts are checked before anything streams: an error after the SSE
+    // headers could not be a 400.
+    for (const std::string& p : r.prompts) {
+      GenerateRequest probe = r.options;
+      probe.prime = p;
+      try {
+        model->check(probe);
+      } catch (const InputError& e) {
+        // The library names the CLI's flags; name the request's field instead.
+        std::string msg = e.what();
+        const bool prompt = msg.rfind("--prime", 0) == 0;
+        if (prompt) msg = "prompt" + msg.substr(7);
+        throw RequestError(400, msg, prompt ? "prompt" : "", "invalid_value");
+      }
+    }
+    const int choices = static_cast<int>(r.prompts.size()) * r.n;
+    if (!slots.take(choices))
+      throw RequestError(429, "the server is generating its maximum of " + std::to_string(opt.limits.max_streams) +
+                                  " streams; try again later",
+                         "", "too_many_streams", "server_busy");
+    const std::string id = completion_id();
+    const int64_t created = now_seconds();
+    if (!r.stream) {
+      json out_choices = json::array();
+      int prompt_tokens = 0, completion_tokens = 0;
+      try {
+        for (size_t i = 0; i < r.prompts.size(); ++i)
+          for (int j = 0; j < r.n; ++j) {
+            const Generation g = run_choice(r.options, r.prompts[i], j, [](std::string_view) { return true; });
+            if (j == 0) prompt_tokens += g.prompt_tokens;
+            completion_tokens += g.tokens;
+            out_choices.push_back({{"text", r.echo ? r.prompts[i] + g.text : g.text},
+                                   {"index", static_cast<int>(i) * r.n + j},
+                                   {"logprobs", nullptr},
+                                   {"finish_reason", finish_reason(g)}});
+          }
+      } catch (...) {
+        slots.give(choices);
+        throw;
+      }
+      slots.give(choices);
+      json out = {{"id", id}, {"object", "text_completion"}, {"created", created}, {"model", opt.model_id},
+                  {"choices", out_choices},
+                  {"usage", {{"prompt_tokens", prompt_tokens}, {"completion_tokens", completion_tokens},
+                             {"total_tokens", prompt_tokens + completion_tokens}}}};
+      res.set_content(out.dump(), kJson);
+      return;
+    }
+    res.set_header("Cache-Control", "no-cache");
+    res.set_chunked_content_provider(
+        "text/event-stream",
+        [this, r, id, created](size_t, httplib::DataSink& sink) {
+          auto send = [&sink](const std::string& data) {
+            const std::string event = "data: " + data + "\n\n";
+            return sink.write(event.data(), event.size());
+          };
+          bool open = true;
+          for (size_t i = 0; i < r.prompts.size() && open; ++i)
+            for (int j = 0; j < r.n && open; ++j) {
+              const int index = static_cast<int>(i) * r.n + j;
+              if (r.echo) open = send(chunk(id, created, index, r.prompts[i], nullptr).dump());
+              if (!open) break;
+              Generation g;
+              try {
+                g = run_choice(r.options, r.prompts[i], j, [&](std::string_view piece) {
+                  open = send(chunk(id, created, index, std::string(piece), nullptr).dump());
+                  return open;  // a closed connection stops the generation here
+                });
+              } catch (const std::exception& e) {
+                send(error_json(RequestError(500, e.what(), "", "", "server_error")).dump());
+                open = false;
+                break;
+              }
+              if (open) open = send(chunk(id, created, index, "", finish_reason(g)).dump());
+            }
+          if (open) send("[DONE]");
+          sink.done();
+          return true;
+        },
+        [this, choices](bool) { slots.give(choices); });
+  }
+
+  void score(const httplib::Request& req, httplib::Response& res) {
+    const json body = parse_body(req.body);
+    check_model(body, opt.model_id);
+    if (!body.contains("text") || !body["text"].is_string())
+      throw RequestError(400, "text: must be a string", "text", "invalid_type");
+    const std::string text = body["text"].get<std::string>();
+    if (text.size() > opt.limits.max_body_bytes) throw RequestError(400, "text: too long", "text", "too_long");
+    const TextScore s = model->score(text);
+    json out = {{"tokens", s.tokens}, {"nll", s.nll}, {"perplexity", s.perplexity},
+                {"bits_per_token", s.bits_per_token}};
+    if (s.word_perplexity) out["word_perplexity"] = *s.word_perplexity;
+    out["bits_per_char"] = s.bits_per_char;
+    out["characters"] = s.characters;
+    out["predicted_characters"] = s.predicted_characters;
+    res.set_content(out.dump(), kJson);
+  }
+
+  void tokenize(const httplib::Request& req, httplib::Response& res) {
+    const json body = parse_body(req.body);
+    check_model(body, opt.model_id);
+    const json& t = body.contains("text") ? body["text"] : body.value("prompt", json());
+    if (!t.is_string()) throw RequestError(400, "text: must be a string", "text", "invalid_type");
+    const std::vector<int32_t> ids = model->tokenizer().encode(t.get<std::string>());
+    res.set_content(json({{"tokens", ids}, {"count", ids.size()}}).dump(), kJson);
+  }
+
+  void detokenize(const httplib::Request& req, httplib::Response& res) {
+    const json body = parse_body(req.body);
+    check_model(body, opt.model_id);
+    if (!body.contains("tokens") || !body["tokens"].is_array())
+      throw RequestError(400, "tokens: must be a list of integers", "tokens", "invalid_type");
+    std::vector<int32_t> ids;
+    for (const json& v : body["tokens"]) {
+      if (!v.is_number_integer() || v.get<int64_t>() < 0 || v.get<int64_t>() >= model->tokenizer().vocab_size())
+        throw RequestError(400, "tokens: " + v.dump() + " is not a token id of this model (0.." +
+                                    std::to_string(model->tokenizer().vocab_size() - 1) + ")",
+                           "tokens", "invalid_value");
+      ids.push_back(v.get<int32_t>());
+    }
+    res.set_content(json({{"text", model->tokenizer().decode(ids)}}).dump(), kJson);
+  }
+
+  // For the playground: per token of a text, its surface, one layer's hidden state (rounded to
+  // 1e-3: colours need no more) and the top next-token probabilities.
+  void inspect(const httplib::Request& req, httplib::Response& res) {
+    const json body = parse_body(req.body);
+    check_model(body, opt.model_id);
+    if (!body.contains("text") || !body["text"].is_string())
+      throw RequestError(400, "text: must be a string", "text", "invalid_type");
+    const int layers = json::parse(model->config_json())["num_layers"].get<int>();
+    const json layer_v = body.value("layer", json(layers - 1)), top_v = body.value("top", json(5));
+    if (!layer_v.is_number_integer() || layer_v.get<int>() < 0 || layer_v.get<int>() >= layers)
+      throw RequestError(400, "layer: must be an integer in [0, " + std::to_string(layers - 1) + "]", "layer", "invalid_value");
+    if (!top_v.is_number_integer() || top_v.get<int>() < 0 || top_v.get<int>() > 20)
+      throw RequestError(400, "top: must be an integer in [0, 20]", "top", "invalid_value");
+    const std::string text = body["text"].get<std::string>();
+    if (text.size() > opt.limits.max_prompt_bytes) throw RequestError(400, "text: too long", "text", "too_long");
+    const HiddenStates s = model->hidden_states(text, top_v.get<int>());
+    const int layer = layer_v.get<int>();
+    json pieces = json::array(), h = json::array(), top = json::array();
+    for (int t = 0; t < s.tokens; ++t) {
+      pieces.push_back(model->tokenizer().token(s.ids[t]));
+      const float* row = s.h.data() + (static_cast<size_t>(t) * s.layers + layer) * s.hidden;
+      for (int u = 0; u < s.hidden; ++u) h.push_back(std::round(row[u] * 1000.0) / 1000.0);
+      json cands = json::array();
+      for (int j = 0; j < s.top; ++j)
+        cands.push_back({model->tokenizer().token(s.top_ids[t * s.top + j]), s.top_probs[t * s.top + j]});
+      top.push_back(cands);
+    }
+    res.set_content(dump({{"tokens", s.tokens}, {"layers", s.layers}, {"hidden", s.hidden}, {"layer", layer},
+                          {"ids", s.ids}, {"pieces", pieces}, {"h", h}, {"top", top}}),
+                    kJson);
+  }
+
+  // train_log.jsonl of the model directory as one JSON array ([] when there is none).
+  void train_log(const httplib::Request&, httplib::Response& res) {
+    json records = json::array();
+    std::ifstream in(std::filesystem::path(model->dir()) / "train_log.jsonl");
+    for (std::string line; std::getline(in, line);) {
+      const json j = json::parse(line, nullptr, false);
+      if (!j.is_discarded()) records.push_back(j);
+    }
+    res.set_content(dump(records), kJson);
+  }
+
+  // Runs a handler with every error turned into the OpenAI error shape: never a crash or a 500
+  // for a client's mistake.
+  httplib::Server::Handler guarded(void (Impl::*handler)(const httplib::Request&, httplib::Response&)) {
+    return [this, handler](const httplib::Request& req, httplib::Response& res) {
+      try {
+        (this->*handler)(req, res);
+      } catch (const RequestError& e) {
+        send_error(res, e);
+      } catch (const InputError& e) {
+        send_error(res, RequestError(400, e.what(), "", "invalid_value"));
+      } catch (const std::exception& e) {
+        send_error(res, RequestError(500, e.what(), "", "", "server_error"));
+      }
+    };
+  }
+
+  void routes() {
+    http.set_payload_max_length(opt.limits.max_body_bytes);
+    http.Post("/v1/completions", guarded(&Impl::completions));
+    http.Post("/v1/score", guarded(&Impl::score));
+    http.Post("/tokenize", guarded(&Impl::tokenize));
+    http.Post("/detokenize", guarded(&Impl::detokenize));
+    http.Post("/v1/inspect", guarded(&Impl::inspect));
+    http.Get("/v1/train_log", guarded(&Impl::train_log));
+    http.Get("/", [](const httplib::Request&, httplib::Response& res) {
+      res.set_content(playground_html(), "text/html; charset=utf-8");
+    });
+    http.Get("/health", [](const httplib::Request&, httplib::Response& res) {
+      res.set_content(R"({"status":"ok"})", kJson);
+    });
+    http.Get("/v1/models", [this](const httplib::Request&, httplib::Response& res) {
+      const json m = {{"id", opt.model_id}, {"object", "model"}, {"created", 0}, {"owned_by", "rnngen"},
+                      {"task", model->task()}, {"config", json::parse(model->config_json())}};
+      res.set_content(json({{"object", "list"}, {"data", json::array({m})}}).dump(), kJson);
+    });
+    // Unknown routes, wrong methods and bodies over the limit (413) end here with httplib's
+    // status; give them the JSON error shape too.
+    http.set_error_handler([](const httplib::Request& req, httplib::Response& res) {
+      if (!res.body.empty()) return;
+      const std::string what = res.status == 413   ? "the request body is larger than the server's limit"
+                               : res.status == 404 ? "no route " + req.method + " " + req.path
+                                                   : "request rejected with HTTP status " + std::to_string(res.status);
+      send_error(res, RequestError(res.status, what, "", res.status == 404 ? "not_found" : ""));
+    });
+  }
+};
+
+Server::Server(std::shared_ptr<const Model> model, ServeOptions options)
+    : impl_(std::make_unique<Impl>(std::move(model), std::move(options))) {
+  if (impl_->opt.model_id.empty())
+    impl_->opt.model_id = std::filesystem::path(impl_->model->dir()).lexically_normal().filename().string();
+  if (impl_->opt.model_id.empty())  // "DIR/" normalises to a trailing empty name
+    impl_->opt.model_id = std::filesystem::path(impl_->model->dir()).lexically_normal().parent_path().filename().string();
+  impl_->routes();
+}
+
+Server::~Server() = default;
+
+int Server::bind() {
+  const ServeOptions& o = impl_->opt;
+  const int port = o.port == 0 ? impl_->http.bind_to_any_port(o.host) : (impl_->http.bind_to_port(o.host, o.port) ? o.port : -1);
+  if (port < 0)
+    throw InputError("--host/--port: cannot listen on " + o.host + ":" + std::to_string(o.port) +
+                     " (in use, or not an address of this machine)");
+  return port;
+}
+
+void Server::run() { impl_->http.listen_after_bind(); }
+
+void Server::stop() { impl_->http.stop(); }
+
+}  // namespace rnngen::serve
