@@ -13,7 +13,7 @@
 source "$(dirname "$0")/common.sh"
 need_data seq2seq/addition.txt
 tail -n 5000 "$data/seq2seq/addition.txt" > "$work/test.txt"
-book=(--task seq2seq --separator _ --embed-size 16 --hidden-size 128 --num-layers 1 --batch-size 128 --optimizer adam
+book=(--task seq2seq --separator _ --embed-size 16 --num-layers 1 --batch-size 128 --optimizer adam
       --clip 5 --epochs 25 --val-fraction 0.1 --threads "$threads" --force -q)
 run() {  # run NAME FLAGS...: train, then print NAME and the test accuracy
   local name=$1; shift
@@ -24,9 +24,9 @@ run() {  # run NAME FLAGS...: train, then print NAME and the test accuracy
   awk -v n="$name" -v a="$acc" 'BEGIN { printf "%-34s %6.2f%%\n", n, 100 * a }'
 }
 printf '%-34s %7s\n' "model" "test accuracy"
-run plain --lr 1e-3
-run reversed --lr 1e-3 --reverse-source
-run reversed+peeky --lr 1e-3 --reverse-source --decoder peeky
+run plain --hidden-size 128 --lr 1e-3
+run reversed --hidden-size 128 --lr 1e-3 --reverse-source
+run reversed+peeky --hidden-size 128 --lr 1e-3 --reverse-source --decoder peeky
 run ours --reverse-source --decoder peeky --hidden-size 256 --lr 2e-3 --lr-schedule cosine
 cut -d_ -f1 "$work/test.txt" | "$bin" translate "$out/ours" --beam 5 > "$work/beam.txt"
 cut -d_ -f2 "$work/test.txt" | sed 's/ *$//' > "$work/want.txt"

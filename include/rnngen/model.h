@@ -9,8 +9,8 @@
 // throws rnngen::InputError with the CLI's one-line message; nothing aborts.
 //
 // One Model is shared by any number of threads: every method is const and the network's
-// weights are never written. A model directory holds one task; task() names it ("lm" today,
-// "seq2seq" once those models load), and methods that a task lacks throw InputError.
+// weights are never written. A model directory holds one task; task() names it ("lm" or
+// "seq2seq"), and methods that a task lacks throw InputError.
 #pragma once
 #include <cstdint>
 #include <functional>
@@ -65,6 +65,22 @@ struct HiddenStates {
   std::vector<float> top_probs;
 };
 
+// What `rnngen translate` takes (seq2seq models), with the same defaults and meaning.
+struct TranslateRequest {
+  std::string text;             // the source (--input)
+  int beam = 1;                 // --beam: 1 = greedy
+  int n_best = 1;               // --n-best: answers returned, best first (<= beam)
+  int max_len = 0;              // --max-len: tokens per answer (0 = the model's longest training answer)
+  double length_penalty = 1.0;  // --length-penalty: beams rank by logprob / length^A
+};
+
+struct Translation {
+  std::string text;    // the answer (without its end token)
+  double score = 0;    // what beams rank by
+  double logprob = 0;  // ln p(answer and its end | source)
+  bool ended = true;   // false when max_len cut it off
+};
+
 class Tokenizer {
  public:
   virtual ~Tokenizer() = default;
@@ -98,6 +114,10 @@ class Model {
   virtual TextScore score(std::string_view text) const = 0;
   // top: how many next-token candidates to keep per token (0: none).
   virtual HiddenStates hidden_states(std::string_view text, int top = 0) const = 0;
+
+  // Seq2seq models: what `rnngen translate DIR --input TEXT` answers, n_best answers, best
+  // first. A language model throws InputError (as generate() and friends do on a seq2seq one).
+  virtual std::vector<Translation> translate(const TranslateRequest& request) const;
 };
 
 // Process-wide: threads of the GEMMs (as --threads).

@@ -144,7 +144,35 @@ bits_per_char, characters, predicted_characters (and word_perplexity for word mo
           R"(The state after each token of `text`: a float32 NumPy array [tokens, layers, hidden].
 
 Row t is the hidden state h (cell=True: the LSTM cell state c) of every layer after reading
-tokens 0..t from a zero state, as generation computes it.)");
+tokens 0..t from a zero state, as generation computes it.)")
+      .def(
+          "translate",
+          [](const Model& self, const std::string& text, int beam, int n_best, int max_len, double length_penalty)
+              -> py::object {
+            std::vector<rnngen::Translation> got;
+            {
+              py::gil_scoped_release release;
+              got = self.translate({text, beam, n_best, max_len, length_penalty});
+            }
+            if (n_best == 1) return py::str(got.at(0).text);
+            py::list out;
+            for (const auto& t : got) {
+              py::dict d;
+              d["text"] = t.text;
+              d["score"] = t.score;
+              d["logprob"] = t.logprob;
+              d["ended"] = t.ended;
+              out.append(d);
+            }
+            return out;
+          },
+          py::arg("text"), py::arg("beam") = 1, py::arg("n_best") = 1, py::arg("max_len") = 0,
+          py::arg("length_penalty") = 1.0,
+          R"(Seq2seq models: the answer to `text`, as `rnngen translate DIR --input TEXT` prints it.
+
+Greedy with beam=1; beam search with beam=K (answers ranked by logprob / length**length_penalty).
+With n_best=1 returns the answer (str); with n_best=N > 1 a list of N dicts, best first:
+text, score, logprob, ended (False when max_len cut the answer off). Runs without the GIL.)");
 
   m.def(
       "load", [](const std::string& dir) { return std::const_pointer_cast<Model>(Model::load(dir)); }, py::arg("dir"),

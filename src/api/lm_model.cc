@@ -1,4 +1,5 @@
 #include "api/lm_model.h"
+#include "api/seq2seq_model.h"
 
 #include <algorithm>
 #include <cmath>
@@ -18,7 +19,9 @@
 namespace rnngen {
 
 std::shared_ptr<const Model> Model::load(const std::string& dir) {
-  return std::make_shared<api::LmModel>(dir, models::load_model_dir(dir));
+  models::LoadedModel m = models::load_model_dir(dir);
+  if (m.seq2seq) return std::make_shared<api::Seq2seqModel>(dir, std::move(m));
+  return std::make_shared<api::LmModel>(dir, std::move(m));
 }
 
 void set_num_threads(int threads) {

@@ -10,6 +10,7 @@
 #include <random>
 
 #include "rnngen/error.h"
+#include "serve/chat_request.h"
 #include "serve/completion_request.h"
 #include "serve/playground.h"
 
@@ -181,6 +182,57 @@ struct Server::Impl {
         [this, choices](bool) { slots.give(choices); });
   }
 
+  // Seq2seq models: the last user message translated. Streaming sends the answer as one
+  // content chunk (beam search knows it only at the end), between the role and finish chunks.
+  void chat(const httplib::Request& req, httplib::Response& res) {
+    const json body = parse_body(req.body);
+    const ChatRequest r = parse_chat(body, opt.model_id, opt.limits);
+    if (model->task() != "seq2seq")
+      throw RequestError(400, "model " + opt.model_id + " is a language model: use /v1/completions", "model",
+                         "wrong_task");
+    if (!slots.take(1))
+      throw RequestError(429, "the server is generating its maximum of " + std::to_string(opt.limits.max_streams) +
+                                  " streams; try again later",
+                         "", "too_many_streams", "server_busy");
+    std::vector<Translation> got;
+    try {
+      got = model->translate(r.translate);
+    } catch (...) {
+      slots.give(1);
+      throw;
+    }
+    slots.give(1);
+    const Translation& t = got.at(0);
+    const std::string id = "chat" + completion_id();
+    const int64_t created = now_seconds();
+    const std::string finish = t.ended ? "stop" : "length";
+    if (!r.stream) {
+      const int prompt_tokens = static_cast<int>(model->tokenizer().encode(r.translate.text).size());
+      const int completion_tokens = t.text.empty() ? 0 : static_cast<int>(model->tokenizer().encode(t.text).size());
+      const json out = {{"id", id}, {"object", "chat.completion"}, {"created", created}, {"model", opt.model_id},
+                        {"choices", json::array({{{"index", 0},
+                                                  {"message", {{"role", "assistant"}, {"content", t.text}}},
+                                                  {"logprobs", nullptr},
+                                                  {"finish_reason", finish}}})},
+                        {"usage", {{"prompt_tokens", prompt_tokens}, {"completion_tokens", completion_tokens},
+                                   {"total_tokens", prompt_tokens + completion_tokens}}}};
+      res.set_content(dump(out), kJson);
+      return;
+    }
+    auto chunk_of = [&](const json& delta, const json& fin) {
+      return dump({{"id", id}, {"object", "chat.completion.chunk"}, {"created", created}, {"model", opt.model_id},
+                   {"choices", json::array({{{"index", 0}, {"delta", delta}, {"logprobs", nullptr},
+                                             {"finish_reason", fin}}})}});
+    };
+    std::string events;
+    for (const std::string& data : {chunk_of({{"role", "assistant"}, {"content", ""}}, nullptr),
+                                    chunk_of({{"content", t.text}}, nullptr), chunk_of(json::object(), finish),
+                                    std::string("[DONE]")})
+      events += "data: " + data + "\n\n";
+    res.set_header("Cache-Control", "no-cache");
+    res.set_content(events, "text/event-stream");
+  }
+
   void score(const httplib::Request& req, httplib::Response& res) {
     const json body = parse_body(req.body);
     check_model(body, opt.model_id);
@@ -285,6 +337,7 @@ struct Server::Impl {
   void routes() {
     http.set_payload_max_length(opt.limits.max_body_bytes);
     http.Post("/v1/completions", guarded(&Impl::completions));
+    http.Post("/v1/chat/completions", guarded(&Impl::chat));
     http.Post("/v1/score", guarded(&Impl::score));
     http.Post("/tokenize", guarded(&Impl::tokenize));
     http.Post("/detokenize", guarded(&Impl::detokenize));

@@ -1,0 +1,59 @@
+"""Seq2seq models from Python: translate() is what `rnngen translate` prints, and the
+language-model methods refuse a seq2seq model with the CLI's message."""
+import json
+
+import pytest
+
+import rnngen
+from conftest import run_cli
+
+
+def reversal_pairs(n, seed=99):
+    """'abc_cba' lines: 1-5 letters and their reversal (tests/cli/seq2seq_cli_test.cc's data)."""
+    x, out = seed, []
+    for _ in range(n):
+        x = (x * 1664525 + 1013904223) % 2**32
+        k = 1 + (x >> 16) % 5
+        s = ""
+        for _ in range(k):
+            x = (x * 1664525 + 1013904223) % 2**32
+            s += chr(ord("a") + (x >> 16) % 6)
+        out.append(s + "_" + s[::-1])
+    return "\n".join(out) + "\n"
+
+
+@pytest.fixture(scope="module")
+def s2s_dir(workdir):
+    data = workdir / "pairs.txt"
+    data.write_text(reversal_pairs(200))
+    out = workdir / "s2s"
+    rnngen.train(data, out, task="seq2seq", separator="_", decoder="attention", hidden_size=16, embed_size=6,
+                 num_layers=1, batch_size=8, threads=1, seed=3, epochs=3)
+    return out
+
+
+def test_translate_is_what_the_cli_prints(s2s_dir, cli):
+    m = rnngen.load(s2s_dir)
+    assert m.task == "seq2seq"
+    for text in ["abcd", "fed", "a"]:
+        cli_out = run_cli(cli, "translate", s2s_dir, "--input", text)
+        assert (m.translate(text) + "\n").encode() == cli_out
+        cli_json = json.loads(run_cli(cli, "translate", s2s_dir, "--input", text, "--beam", "3", "--n-best", "2",
+                                      "--json"))
+        got = m.translate(text, beam=3, n_best=2)
+        assert [g["text"] for g in got] == [b["output"] for b in cli_json["n_best"]]
+        assert [g["score"] for g in got] == pytest.approx([b["score"] for b in cli_json["n_best"]], rel=1e-12)
+
+
+def test_language_model_methods_refuse_a_seq2seq_model(s2s_dir, model):
+    m = rnngen.load(s2s_dir)
+    with pytest.raises(rnngen.InputError, match="seq2seq model; score needs a language model"):
+        m.score("abc")
+    with pytest.raises(rnngen.InputError, match="seq2seq model"):
+        "".join(m.generate(prime="a", length=3))
+    with pytest.raises(rnngen.InputError, match="language model; translate needs a seq2seq model"):
+        model.translate("the")
+    with pytest.raises(rnngen.InputError, match="'z'"):
+        m.translate("abz")
+    with pytest.raises(rnngen.InputError, match="n_best"):
+        m.translate("abc", beam=2, n_best=3)
