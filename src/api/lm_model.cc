@@ -18,7 +18,12 @@
 namespace rnngen {
 
 std::shared_ptr<const Model> Model::load(const std::string& dir) {
-  return std::make_shared<api::LmModel>(dir, models::load_model_dir(dir));
+  models::LoadedModel m = models::load_model_dir(dir);
+  // Seq2seq directories load without a language model (LoadedModel::net unset); they need a
+  // Model of their own (task() "seq2seq", translate), not written yet.
+  if (!m.net)
+    throw InputError(dir + "/config.json: not a language model; the API serves only task 'lm' so far");
+  return std::make_shared<api::LmModel>(dir, std::move(m));
 }
 
 void set_num_threads(int threads) {
