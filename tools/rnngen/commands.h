@@ -20,10 +20,10 @@ inline CLI::Validator not_negative() {
 
 void add_summary(CLI::App& app, Runner& run);
 void add_eval(CLI::App& app, Runner& run);
-void add_serve(CLI::App& app, Runner& run);
 void add_train(CLI::App& app, Runner& run);
 void add_sample(CLI::App& app, Runner& run);
 void add_plot(CLI::App& app, Runner& run);
 void add_bench(CLI::App& app, Runner& run);
+void add_serve(CLI::App& app, Runner& run);
 
 }  // namespace rnngen::cli
