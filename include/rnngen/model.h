@@ -34,6 +34,20 @@ struct GenerateRequest {
   std::string stop;                  // --stop: stop once the generated text contains this
   std::vector<std::string> skip_tokens;  // --skip-tokens, one token per element
   std::string weights = "fp32";      // --weights: fp32 | bf16 | int8
+  // Log-probabilities (not in `rnngen sample`): with want_logprobs, every generated token's
+  // log-probability under the model (log softmax of its logits, temperature 1) and the
+  // top_logprobs most likely tokens with theirs, in Generation::logprobs and, as each token is
+  // drawn (before its text reaches the sink), in on_logprob.
+  bool want_logprobs = false;
+  int top_logprobs = 0;  // 0..20
+  std::function<void(const struct TokenLogprob&)> on_logprob;
+};
+
+struct TokenLogprob {
+  int32_t id = 0;
+  std::string token;  // the token's surface text
+  double logprob = 0;
+  std::vector<std::pair<std::string, double>> top;  // most likely first
 };
 
 // Receives the generated text piece by piece (each piece valid UTF-8); returning false stops
@@ -45,6 +59,7 @@ struct Generation {
   int prompt_tokens = 0;   // tokens of the prime
   int tokens = 0;          // tokens generated
   bool stopped = false;    // ended by the stop string (else by the length or the sink)
+  std::vector<TokenLogprob> logprobs;  // with GenerateRequest::want_logprobs
 };
 
 // The figures of `rnngen eval --json` (docs/cli.md), without its timing fields.

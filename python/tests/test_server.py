@@ -1,6 +1,7 @@
 """`rnngen serve` started on a free port and hit over HTTP: every endpoint, streaming and not,
 the completion text against `rnngen sample`, and each kind of bad request against its 4xx."""
 import json
+import math
 import re
 import subprocess
 import threading
@@ -217,3 +218,34 @@ def test_train_log_route(server, model_dir):
     status, raw = request(server + "/v1/train_log")
     lines = (model_dir / "train_log.jsonl").read_text().splitlines()
     assert status == 200 and json.loads(raw) == [json.loads(line) for line in lines] and lines
+
+
+def test_logprobs_match_inspect(server, cli, model_dir):
+    prompt = "the cat"
+    body = {"prompt": prompt, "max_tokens": 20, "seed": 13, "logprobs": 3}
+    status, r = post(server, "/v1/completions", body)
+    assert status == 200
+    choice = r["choices"][0]
+    lp = choice["logprobs"]
+    text = choice["text"]
+    assert text == sample(cli, model_dir, prompt, "--length", 20, "--seed", 13)  # logprobs change nothing
+    assert "".join(lp["tokens"]) == text and len(lp["token_logprobs"]) == 20
+    assert lp["text_offset"] == list(range(20))
+    # The distribution after prompt + text[:t], from the inspect route's own token-by-token pass.
+    status, ins = post(server, "/v1/inspect", {"text": prompt + text, "top": 5})
+    for t in range(20):
+        top = ins["top"][len(prompt) - 1 + t]
+        want = {tok: math.log(p) for tok, p in top[:3]}
+        got = lp["top_logprobs"][t]
+        assert list(got) == list(want)
+        for tok in want:
+            assert got[tok] == pytest.approx(want[tok], abs=1e-4)
+        assert lp["token_logprobs"][t] <= max(got.values()) + 1e-9
+        if text[t] in got:
+            assert lp["token_logprobs"][t] == pytest.approx(got[text[t]], abs=1e-12)
+    # Streaming carries the same figures, chunk by chunk.
+    status, raw = request(server + "/v1/completions", {**body, "stream": True})
+    chunks = [json.loads(e[6:]) for e in raw.decode().split("\n\n") if e.startswith("data: {")]
+    streamed = [c["choices"][0]["logprobs"] for c in chunks if c["choices"][0]["text"]]
+    assert sum((c["token_logprobs"] for c in streamed), []) == lp["token_logprobs"]
+    assert sum((c["text_offset"] for c in streamed), []) == lp["text_offset"]

@@ -74,6 +74,8 @@ struct Prepared {
 Prepared prepare(const GenerateRequest& r, const text::Tokenizer& tok) {
   if (r.length < 1) throw InputError("--length must be >= 1, got " + std::to_string(r.length));
   if (r.top_k < 0) throw InputError("--top-k must be >= 1, got " + std::to_string(r.top_k));
+  if (r.top_logprobs < 0 || r.top_logprobs > 20)
+    throw InputError("top_logprobs must be in [0, 20], got " + std::to_string(r.top_logprobs));
   Prepared p;
   p.g.length = r.length;
   p.g.stop = r.stop;
@@ -88,6 +90,25 @@ Prepared prepare(const GenerateRequest& r, const text::Tokenizer& tok) {
   return p;
 }
 }  // namespace
+
+// log softmax(logits)[id] and the k largest, in double.
+static TokenLogprob token_logprob(const text::Tokenizer& tok, const float* logits, int V, int32_t id, int k) {
+  const double mx = *std::max_element(logits, logits + V);
+  double z = 0;
+  for (int v = 0; v < V; ++v) z += std::exp(static_cast<double>(logits[v]) - mx);
+  const double lse = mx + std::log(z);
+  TokenLogprob t;
+  t.id = id;
+  t.token = tok.token(id);
+  t.logprob = logits[id] - lse;
+  k = std::min(k, V);
+  std::vector<int32_t> order(V);
+  std::iota(order.begin(), order.end(), 0);
+  std::partial_sort(order.begin(), order.begin() + k, order.end(),
+                    [&](int32_t a, int32_t b) { return logits[a] > logits[b] || (logits[a] == logits[b] && a < b); });
+  for (int j = 0; j < k; ++j) t.top.emplace_back(tok.token(order[j]), logits[order[j]] - lse);
+  return t;
+}
 
 int LmModel::check(const GenerateRequest& r) const {
   return static_cast<int>(prepare(r, *m_.tokenizer).prime.ids.size());
@@ -130,8 +151,17 @@ Generation LmModel::generate(const GenerateRequest& r, const TextSink& sink) con
     std::unique_ptr<models::LmStepper>& s;
     ~Return() { self->give_stepper(fmt, std::move(s)); }
   } give_back{this, p.g.weights, stepper};
-  out.text = sample::continue_from(*stepper, *m_.tokenizer, m_.config().vocab_size, p.prime.ids, primed, p.g, rng,
-                                   [&sink](std::string_view piece) { return !sink || sink(piece); }, &out.tokens);
+  const int V = m_.config().vocab_size;
+  sample::TokenHook hook;
+  if (r.want_logprobs)
+    hook = [&](int32_t id, const float* logits) {
+      TokenLogprob t = token_logprob(*m_.tokenizer, logits, V, id, r.top_logprobs);
+      if (r.on_logprob) r.on_logprob(t);
+      out.logprobs.push_back(std::move(t));
+    };
+  out.text = sample::continue_from(*stepper, *m_.tokenizer, V, p.prime.ids, primed, p.g, rng,
+                                   [&sink](std::string_view piece) { return !sink || sink(piece); }, &out.tokens,
+                                   hook);
   out.stopped = !r.stop.empty() && out.text.find(r.stop) != std::string::npos;
   return out;
 }

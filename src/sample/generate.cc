@@ -35,7 +35,8 @@ std::string continue_from(const models::RnnLm<float>& net, const text::Tokenizer
 std::string continue_from(models::LmStepper& stepper, const text::Tokenizer& tok, int V,
                           const std::vector<int32_t>& prime_ids, const Primed& primed,
                           const GenerateOptions& opts, Rng& rng,
-                          const std::function<bool(std::string_view)>& sink, int* tokens) {
+                          const std::function<bool(std::string_view)>& sink, int* tokens,
+                          const TokenHook& on_token) {
   Sampler sampler(opts.sampling);
   int32_t current = primed.current;
   stepper.set_state(primed.state, 1);
@@ -52,8 +53,10 @@ std::string continue_from(models::LmStepper& stepper, const text::Tokenizer& tok
   };
   int generated = 0;
   for (int i = 0; i < opts.length && go_on; ++i) {
-    current = sampler.sample(stepper.step(&current), V, rng);
+    const float* logits = stepper.step(&current);
+    current = sampler.sample(logits, V, rng);
     ++generated;
+    if (on_token) on_token(current, logits);
     const std::string piece = decoder->push(current);
     emit(piece);
     // Only the tail can hold a new occurrence of the stop string.

@@ -45,11 +45,15 @@ std::string continue_from(const models::RnnLm<float>& net, const text::Tokenizer
                           const std::vector<int32_t>& prime_ids, const Primed& primed,
                           const GenerateOptions& opts, Rng& rng,
                           const std::function<bool(std::string_view)>& sink, int* tokens = nullptr);
+// Called with each sampled id and the logits [V] it was drawn from (valid during the call).
+using TokenHook = std::function<void(int32_t id, const float* logits)>;
+
 // The same with a stepper made for `net` (with opts.weights) beforehand: packing the weights
 // costs as much as dozens of steps, so callers generating often keep steppers and reuse them.
 std::string continue_from(models::LmStepper& stepper, const text::Tokenizer& tok, int vocab_size,
                           const std::vector<int32_t>& prime_ids, const Primed& primed,
                           const GenerateOptions& opts, Rng& rng,
-                          const std::function<bool(std::string_view)>& sink, int* tokens = nullptr);
+                          const std::function<bool(std::string_view)>& sink, int* tokens = nullptr,
+                          const TokenHook& on_token = {});
 
 }  // namespace rnngen::sample

@@ -104,9 +104,12 @@ CompletionRequest parse_completion(const json& body, const std::string& model_id
       throw bad("stop", "must be a string or a list of at most one string", "invalid_type");
     }
   }
-  if (body.contains("logprobs") && !body["logprobs"].is_null() &&
-      !(body["logprobs"].is_number_integer() && body["logprobs"].get<int64_t>() == 0))
-    throw bad("logprobs", "is not supported by this server", "unsupported");
+  // OpenAI's legacy completions: an integer k in [0, 5] asks for each token's log-probability
+  // and the k most likely alternatives.
+  if (body.contains("logprobs") && !body["logprobs"].is_null()) {
+    g.want_logprobs = true;
+    g.top_logprobs = static_cast<int>(number(body, "logprobs", 0, 0, 5, true));
+  }
   if (body.contains("best_of") && !body["best_of"].is_null() && body["best_of"] != r.n)
     throw bad("best_of", "is not supported by this server", "unsupported");
   if (body.contains("suffix") && !body["suffix"].is_null())

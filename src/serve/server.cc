@@ -88,13 +88,29 @@ struct Server::Impl {
 
   static std::string finish_reason(const Generation& g) { return g.stopped ? "stop" : "length"; }
 
+  // OpenAI's completions "logprobs" object for tokens [begin, end) of a choice; text_offset
+  // counts bytes from the start of the choice's text (the prompt too with echo).
+  static json logprobs_json(const std::vector<TokenLogprob>& lp, size_t begin, size_t end, size_t& offset) {
+    json tokens = json::array(), values = json::array(), tops = json::array(), offsets = json::array();
+    for (size_t i = begin; i < end; ++i) {
+      tokens.push_back(lp[i].token);
+      values.push_back(lp[i].logprob);
+      json top = json::object();
+      for (const auto& [tok, v] : lp[i].top) top[tok] = v;
+      tops.push_back(top);
+      offsets.push_back(offset);
+      offset += lp[i].token.size();
+    }
+    return {{"tokens", tokens}, {"token_logprobs", values}, {"top_logprobs", tops}, {"text_offset", offsets}};
+  }
+
   json chunk(const std::string& id, int64_t created, int index, const std::string& text,
-             const json& finish) const {
+             const json& finish, const json& logprobs = nullptr) const {
     return {{"id", id},
             {"object", "text_completion"},
             {"created", created},
             {"model", opt.model_id},
-            {"choices", json::array({{{"text", text}, {"index", index}, {"logprobs", nullptr}, {"finish_reason", finish}}})}};
+            {"choices", json::array({{{"text", text}, {"index", index}, {"logprobs", logprobs}, {"finish_reason", finish}}})}};
   }
 
   void completions(const httplib::Request& req, httplib::Response& res) {
@@ -131,10 +147,12 @@ struct Server::Impl {
             const Generation g = run_choice(r.options, r.prompts[i], j, [](std::string_view) { return true; });
             if (j == 0) prompt_tokens += g.prompt_tokens;
             completion_tokens += g.tokens;
-            out_choices.push_back({{"text", r.echo ? r.prompts[i] + g.text : g.text},
-                                   {"index", static_cast<int>(i) * r.n + j},
-                                   {"logprobs", nullptr},
-                                   {"finish_reason", finish_reason(g)}});
+            size_t offset = r.echo ? r.prompts[i].size() : 0;
+            out_choices.push_back(
+                {{"text", r.echo ? r.prompts[i] + g.text : g.text},
+                 {"index", static_cast<int>(i) * r.n + j},
+                 {"logprobs", r.options.want_logprobs ? logprobs_json(g.logprobs, 0, g.logprobs.size(), offset) : json()},
+                 {"finish_reason", finish_reason(g)}});
           }
       } catch (...) {
         slots.give(choices);
@@ -163,9 +181,16 @@ struct Server::Impl {
               if (r.echo) open = send(chunk(id, created, index, r.prompts[i], nullptr).dump());
               if (!open) break;
               Generation g;
+              // The tokens drawn since the last piece (a piece can end several tokens, or none).
+              std::vector<TokenLogprob> pending;
+              size_t offset = r.echo ? r.prompts[i].size() : 0;
+              GenerateRequest opts = r.options;
+              if (opts.want_logprobs) opts.on_logprob = [&pending](const TokenLogprob& t) { pending.push_back(t); };
               try {
-                g = run_choice(r.options, r.prompts[i], j, [&](std::string_view piece) {
-                  open = send(chunk(id, created, index, std::string(piece), nullptr).dump());
+                g = run_choice(opts, r.prompts[i], j, [&](std::string_view piece) {
+                  const json lp = opts.want_logprobs ? logprobs_json(pending, 0, pending.size(), offset) : json();
+                  pending.clear();
+                  open = send(dump(chunk(id, created, index, std::string(piece), nullptr, lp)));
                   return open;  // a closed connection stops the generation here
                 });
               } catch (const std::exception& e) {

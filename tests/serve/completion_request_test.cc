@@ -51,7 +51,7 @@ TEST(CompletionRequest, BadFieldsNameTheirParam) {
       {R"({"prompt": "x", "seed": -1})", "seed"},
       {R"({"prompt": "x", "stop": ["a", "b"]})", "stop"},
       {R"({"prompt": "x", "stream": "yes"})", "stream"},
-      {R"({"prompt": "x", "logprobs": 5})", "logprobs"},
+      {R"({"prompt": "x", "logprobs": 6})", "logprobs"},
       {R"({"prompt": [1, 2]})", "prompt"},
       {R"({"prompt": []})", "prompt"},
   };
