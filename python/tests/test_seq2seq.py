@@ -57,3 +57,66 @@ def test_language_model_methods_refuse_a_seq2seq_model(s2s_dir, model):
         m.translate("abz")
     with pytest.raises(rnngen.InputError, match="n_best"):
         m.translate("abc", beam=2, n_best=3)
+
+
+@pytest.fixture(scope="module")
+def s2s_server(cli, s2s_dir):
+    import re
+    import subprocess
+    proc = subprocess.Popen([cli, "serve", s2s_dir, "--port", "0"], stderr=subprocess.PIPE, text=True)
+    line = proc.stderr.readline()
+    m = re.search(r"http://127\.0\.0\.1:(\d+)", line)
+    assert m, line
+    yield f"http://127.0.0.1:{m.group(1)}"
+    proc.terminate()
+    assert proc.wait(timeout=10) == 0
+
+
+def test_chat_completions_answer_with_translate(s2s_server, s2s_dir, cli):
+    from test_server import post, request
+    want = run_cli(cli, "translate", s2s_dir, "--input", "abcd", "--beam", "2").decode()[:-1]
+    body = {"messages": [{"role": "system", "content": "ignored"}, {"role": "user", "content": "fed"},
+                         {"role": "assistant", "content": "def"}, {"role": "user", "content": "abcd"}],
+            "beam": 2}
+    status, out = post(s2s_server, "/v1/chat/completions", body)
+    assert status == 200, out
+    assert out["object"] == "chat.completion"
+    assert out["choices"][0]["message"] == {"role": "assistant", "content": want}
+    assert out["choices"][0]["finish_reason"] == "stop"
+    assert out["usage"]["prompt_tokens"] == 4
+    # Streaming: role, the answer, the finish, then [DONE].
+    status, raw = request(s2s_server + "/v1/chat/completions", dict(body, stream=True))
+    assert status == 200
+    events = [e[len("data: "):] for e in raw.decode().split("\n\n") if e]
+    assert events[-1] == "[DONE]"
+    chunks = [json.loads(e) for e in events[:-1]]
+    assert "".join(c["choices"][0]["delta"].get("content", "") for c in chunks) == want
+    assert chunks[-1]["choices"][0]["finish_reason"] == "stop"
+    # The model list says which task the model is; bad requests get the JSON error shape.
+    status, models = request(s2s_server + "/v1/models")
+    assert json.loads(models)["data"][0]["task"] == "seq2seq"
+    for bad, param in [({"messages": []}, "messages"), ({"messages": [{"role": "system", "content": "x"}]}, "messages"),
+                       ({"messages": [{"role": "user", "content": 3}]}, "messages"),
+                       ({"messages": [{"role": "user", "content": "ab"}], "max_tokens": -1}, "max_tokens"),
+                       ({"messages": [{"role": "user", "content": "ab"}], "n": 2}, "n")]:
+        status, err = post(s2s_server, "/v1/chat/completions", bad)
+        assert status == 400 and err["error"]["param"] == param, err
+    status, err = post(s2s_server, "/v1/chat/completions", {"messages": [{"role": "user", "content": "abz"}]})
+    assert status == 400 and "'z'" in err["error"]["message"]
+    status, err = post(s2s_server, "/v1/completions", {"prompt": "ab"})
+    assert status == 400 and "seq2seq" in err["error"]["message"], err
+
+
+def test_chat_completions_refused_by_a_language_model(model_dir, cli):
+    import re
+    import subprocess
+    from test_server import post
+    proc = subprocess.Popen([cli, "serve", model_dir, "--port", "0"], stderr=subprocess.PIPE, text=True)
+    try:
+        m = re.search(r"http://127\.0\.0\.1:(\d+)", proc.stderr.readline())
+        status, err = post(f"http://127.0.0.1:{m.group(1)}", "/v1/chat/completions",
+                           {"messages": [{"role": "user", "content": "the"}]})
+        assert status == 400 and "/v1/completions" in err["error"]["message"], err
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
