@@ -1,6 +1,8 @@
 """Shared fixtures: a tiny model trained once per session through rnngen.train, and the
 rnngen executable whose output is the truth the module is held to."""
+import contextlib
 import os
+import re
 import subprocess
 
 import pytest
@@ -53,6 +55,20 @@ def model_dir(workdir, data_file):
 @pytest.fixture(scope="session")
 def model(model_dir):
     return rnngen.load(model_dir)
+
+
+@contextlib.contextmanager
+def serving(cli, model_dir, *flags):
+    """`rnngen serve MODEL_DIR --port 0 FLAGS...` running; yields its base URL."""
+    proc = subprocess.Popen([cli, "serve", model_dir, "--port", "0", *flags], stderr=subprocess.PIPE, text=True)
+    try:
+        line = proc.stderr.readline()
+        m = re.search(r"http://127\.0\.0\.1:(\d+)", line)
+        assert m, line
+        yield f"http://127.0.0.1:{m.group(1)}"
+    finally:
+        proc.terminate()
+        assert proc.wait(timeout=10) == 0
 
 
 def run_cli(cli, *args):

@@ -5,7 +5,7 @@ import json
 import pytest
 
 import rnngen
-from conftest import run_cli
+from conftest import run_cli, serving
 
 
 def reversal_pairs(n, seed=99):
@@ -61,15 +61,8 @@ def test_language_model_methods_refuse_a_seq2seq_model(s2s_dir, model):
 
 @pytest.fixture(scope="module")
 def s2s_server(cli, s2s_dir):
-    import re
-    import subprocess
-    proc = subprocess.Popen([cli, "serve", s2s_dir, "--port", "0"], stderr=subprocess.PIPE, text=True)
-    line = proc.stderr.readline()
-    m = re.search(r"http://127\.0\.0\.1:(\d+)", line)
-    assert m, line
-    yield f"http://127.0.0.1:{m.group(1)}"
-    proc.terminate()
-    assert proc.wait(timeout=10) == 0
+    with serving(cli, s2s_dir) as url:
+        yield url
 
 
 def test_chat_completions_answer_with_translate(s2s_server, s2s_dir, cli):
@@ -108,15 +101,7 @@ def test_chat_completions_answer_with_translate(s2s_server, s2s_dir, cli):
 
 
 def test_chat_completions_refused_by_a_language_model(model_dir, cli):
-    import re
-    import subprocess
     from test_server import post
-    proc = subprocess.Popen([cli, "serve", model_dir, "--port", "0"], stderr=subprocess.PIPE, text=True)
-    try:
-        m = re.search(r"http://127\.0\.0\.1:(\d+)", proc.stderr.readline())
-        status, err = post(f"http://127.0.0.1:{m.group(1)}", "/v1/chat/completions",
-                           {"messages": [{"role": "user", "content": "the"}]})
+    with serving(cli, model_dir) as url:
+        status, err = post(url, "/v1/chat/completions", {"messages": [{"role": "user", "content": "the"}]})
         assert status == 400 and "/v1/completions" in err["error"]["message"], err
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)

@@ -10,19 +10,13 @@ import urllib.request
 
 import pytest
 
-from conftest import run_cli
+from conftest import run_cli, serving
 
 
 @pytest.fixture(scope="module")
 def server(cli, model_dir):
-    proc = subprocess.Popen([cli, "serve", model_dir, "--port", "0", "--max-tokens", "500", "--max-body", "100000"],
-                            stderr=subprocess.PIPE, text=True)
-    line = proc.stderr.readline()
-    m = re.search(r"http://127\.0\.0\.1:(\d+)", line)
-    assert m, line
-    yield f"http://127.0.0.1:{m.group(1)}"
-    proc.terminate()
-    assert proc.wait(timeout=10) == 0
+    with serving(cli, model_dir, "--max-tokens", "500", "--max-body", "100000") as url:
+        yield url
 
 
 def request(url, body=None, method=None):
