@@ -103,6 +103,9 @@ std::string describe_model(const ModelConfig& c) {
                   ", vocab " + std::to_string(c.vocab_size);
   if (c.dropout > 0) s += ", dropout " + fmt("%g", c.dropout);
   if (c.tie_weights) s += ", tied weights";
+  if (c.task == "seq2seq")
+    s += ", seq2seq " + c.decoder + (c.bidirectional_encoder ? ", bidirectional" : "") +
+         (c.reverse_source ? ", reversed source" : "");
   return s;
 }
 
