@@ -10,7 +10,7 @@ source "$(dirname "$0")/common.sh"
 need_data korean/ChatbotData.csv
 budget=${RNNGEN_BUDGET:-600}
 "$bin" train "$data/korean/ChatbotData.csv" --out "$out" --task seq2seq --source-column Q --target-column A \
-  --tokenizer jamo --decoder attention --bidirectional-encoder --embed-size 64 --hidden-size 256 \
+  --tokenizer jamo --decoder attention --bidirectional-encoder --embed-size 64 --hidden-size 128 \
   --batch-size 64 --optimizer adam --lr 2e-3 --clip 5 --dropout 0.2 --epochs 200 --max-time "$budget" \
   --val-fraction 0.05 --threads "$threads" --force -q
 "$bin" plot "$out" > /dev/null
