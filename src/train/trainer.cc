@@ -359,8 +359,8 @@ void Trainer::save_checkpoint(const fs::path& dir) {
 }
 
 void Trainer::restore_checkpoint() {
-  const Checkpoint ck = read_checkpoint(o_.out);
-  const std::string path = checkpoint_path(o_.out);
+  const Checkpoint ck = read_checkpoint(o_.out, o_.resume_from);
+  const std::string path = o_.resume_from.empty() ? checkpoint_path(o_.out) : o_.resume_from;
   auto need = [&](const std::string& name, size_t size) -> const std::vector<float>& {
     auto it = ck.tensors.find(name);
     if (it == ck.tensors.end() || it->second.size() != size)
