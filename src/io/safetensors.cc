@@ -219,6 +219,10 @@ Index parse_index(std::string_view bytes, const std::string& source) {
   } catch (const json::parse_error& e) {
     throw InputError(source + ": safetensors header is not valid JSON (at header byte " +
                      std::to_string(e.byte) + ")");
+  } catch (const json::out_of_range&) {
+    // A number too large for a double (found by fuzz/safetensors_fuzz): nlohmann::json
+    // reports it as out_of_range, not as a parse error; serde_json refuses it too.
+    throw InputError(source + ": safetensors header is not valid JSON (a number out of range)");
   }
   if (!h.is_object())
     throw InputError(source + ": safetensors header must be a JSON object, got " +

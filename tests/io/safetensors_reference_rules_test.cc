@@ -78,6 +78,17 @@ TEST(SafetensorsReferenceRules, ST5_NulPaddingRefusedSpacesAccepted) {
   EXPECT_TRUE(accepted(file_bytes("{}  \t\n  ", "")).empty());
 }
 
+// Found by fuzz/safetensors_fuzz (fuzz/regressions/safetensors/number_out_of_range): a number
+// beyond a double's range escaped the reader as nlohmann's out_of_range, not an InputError.
+TEST(SafetensorsReferenceRules, ST5_NumberOutOfRangeIsInvalidJson) {
+  expect_refused(file_bytes(R"({"s":1E999})", ""), "not valid JSON");
+  TempDir dir;
+  const std::string path = dir.write(
+      "found.safetensors",
+      TempDir::read(std::string(RNNGEN_SOURCE_DIR) + "/fuzz/regressions/safetensors/number_out_of_range"));
+  EXPECT_TRUE(error_of<InputError>([&] { read_safetensors(path); }).starts_with(path + ": "));
+}
+
 TEST(SafetensorsReferenceRules, ST6_HeaderMustBeAnObject) {
   expect_refused(file_bytes("\"F32\"", ""), "must be a JSON object, got string");
 }
