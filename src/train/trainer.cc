@@ -15,6 +15,7 @@
 #include <nlohmann/json.hpp>
 
 #include "io/atomic_file.h"
+#include "io/dir_lock.h"
 #include "io/staging_dir.h"
 #include "models/init.h"
 #include "models/model_dir.h"
@@ -26,6 +27,7 @@
 #include "text/build_tokenizer.h"
 #include "text/utf8.h"
 #include "train/checkpoint.h"
+#include "train/stop_signals.h"
 #include "train/clip.h"
 #include "train/lr_schedule.h"
 #include "train/optimizer.h"
@@ -37,9 +39,6 @@ namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
 
 namespace {
-
-std::atomic<bool> g_interrupted{false};
-extern "C" void on_sigint(int) { g_interrupted = true; }
 
 double seconds_since(Clock::time_point t0) {
   return std::chrono::duration<double>(Clock::now() - t0).count();
@@ -113,17 +112,6 @@ std::vector<std::vector<int32_t>> encode_lines(const text::Tokenizer& tok, const
   return out;
 }
 
-// Restores the caller's SIGINT handler however run() ends (a library caller outlives it).
-class SigintGuard {
- public:
-  SigintGuard() : prev_(std::signal(SIGINT, on_sigint)) { g_interrupted = false; }
-  ~SigintGuard() { std::signal(SIGINT, prev_); }
-  SigintGuard(const SigintGuard&) = delete;
-  SigintGuard& operator=(const SigintGuard&) = delete;
-
- private:
-  void (*prev_)(int);
-};
 
 std::string number_text(double v) {
   char b[32];
@@ -477,6 +465,7 @@ void Trainer::print_samples() {
 
 TrainResult Trainer::run() {
   validate(o_);
+  const io::DirLock out_lock(o_.out);  // one writer per model directory, until run() returns
   check_out_dir(o_);
   ops::set_num_threads(o_.threads > 0 ? o_.threads : hardware_threads());
   const PrecisionScope precision(o_.precision);
@@ -552,7 +541,7 @@ TrainResult Trainer::run() {
                     (o_.resume ? ", resuming at step " + std::to_string(step_) : ""));
   if (!val_note_.empty()) progress_.message(val_note_);
 
-  const SigintGuard sigint;
+  const StopSignalGuard stop_signals;  // SIGINT, SIGTERM, SIGHUP: stop after this step
   start_ = Clock::now();
   TrainResult res;
   text::Window w;
@@ -590,7 +579,7 @@ TrainResult Trainer::run() {
     while (window_ < per_epoch) {
       if (o_.max_steps > 0 && step_ >= o_.max_steps) { stopped = "max-steps"; stop = true; break; }
       if (o_.max_time > 0 && seconds_since(*start_) >= o_.max_time) { stopped = "max-time"; stop = true; break; }
-      if (g_interrupted) { stopped = "interrupt"; stop = true; break; }
+      if (stop_signal()) { stopped = "interrupt"; stop = true; break; }
       const auto t0 = Clock::now();
       if (lines_mode_) lines_->get(window_, w);
       else stream_->get(window_, w);
@@ -662,6 +651,7 @@ TrainResult Trainer::run() {
   res.last_train_nll = last_train_nll_;
   res.elapsed_s = elapsed();
   res.stopped_by = stopped;
+  res.signal = stop_signal();
   return res;
 }
 

@@ -83,7 +83,8 @@ void add_train(CLI::App& app, Runner& run) {
                      "  resume:  the same train command with --resume\n",
                      o->out.c_str(), o->out.c_str(), o->out.c_str(), o->out.c_str());
       }
-      return 0;
+      // Stopped by SIGINT/SIGTERM/SIGHUP (after saving): the status a shell expects of it.
+      return r.signal ? 128 + r.signal : 0;
     };
   });
 }
