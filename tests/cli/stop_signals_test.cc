@@ -21,7 +21,7 @@ class StopSignal : public ::testing::TestWithParam<int> {
  protected:
   std::vector<std::string> args(const std::string& out) {
     return tiny_train_args(data_, out) + std::vector<std::string>{"--val-fraction", "0", "--eval-every", "1",
-                                                                  "--checkpoint-every", "1", "--epochs", "20"};
+                                                                  "--checkpoint-every", "1", "--epochs", "8"};
   }
   TempDir tmp_;
   std::string data_ = tmp_.write("data.txt", tiny_corpus(40));
