@@ -112,7 +112,6 @@ std::vector<std::vector<int32_t>> encode_lines(const text::Tokenizer& tok, const
   return out;
 }
 
-
 std::string number_text(double v) {
   char b[32];
   std::snprintf(b, sizeof b, "%g", v);
