@@ -19,6 +19,10 @@ nlohmann::json parse_json(std::string_view bytes, const std::string& source) {
     for (char& c : detail)
       if (c == '\n' || c == '\r') c = ' ';
     throw InputError(source + ": not valid JSON: " + detail);
+  } catch (const nlohmann::json::out_of_range&) {
+    // A number too large for a double ("1E999"): out_of_range, not a parse error, in
+    // nlohmann::json (found by fuzzing the safetensors header, which parses the same way).
+    throw InputError(source + ": not valid JSON: a number out of range");
   }
 }
 

@@ -9,6 +9,8 @@
 #include <bit>
 #include <cstring>
 #include <limits>
+#include <memory>
+#include <utility>
 #include <nlohmann/json.hpp>
 #include <stdexcept>
 
@@ -97,9 +99,9 @@ Entry parse_entry(const std::string& source, const std::string& name, const json
     out.shape.push_back(static_cast<int64_t>(dim));
     if (__builtin_mul_overflow(bytes, dim, &bytes)) overflow = true;
   }
-  if (overflow && std::find(out.shape.begin(), out.shape.end(), 0) == out.shape.end())
-    throw InputError(where + "shape " + shape_text(out.shape) + " is too large");
-  if (overflow) bytes = 0;  // a zero dimension makes the product 0 whatever else overflowed
+  // The reference multiplies left to right with checked arithmetic and refuses any overflow,
+  // even where a later zero dimension would make the product 0; so do we.
+  if (overflow) throw InputError(where + "shape " + shape_text(out.shape) + " is too large");
 
   const json& offsets = e["data_offsets"];
   if (!offsets.is_array() || offsets.size() != 2 || !as_unsigned(offsets[0], out.begin) ||
@@ -123,6 +125,7 @@ Entry parse_entry(const std::string& source, const std::string& name, const json
 
 std::map<std::string, std::string> parse_metadata(const std::string& source, const json& m) {
   const std::string where = source + ": \"__metadata__\" ";
+  if (m.is_null()) return {};  // the reference reads it as Option<...>: null is "none"
   if (!m.is_object())
     throw InputError(where + "must be an object of strings, got " + json_type_name(m));
   std::map<std::string, std::string> out;
@@ -133,6 +136,48 @@ std::map<std::string, std::string> parse_metadata(const std::string& source, con
     out[key] = value.get<std::string>();
   }
   return out;
+}
+
+// serde (the reference) refuses a repeated field of a struct: "__metadata__" at the top and
+// "dtype", "shape" or "data_offsets" in a tensor's entry. Repeated tensor names and metadata
+// keys are maps there, where the later one wins, as it does in nlohmann::json.
+json::parser_callback_t duplicate_key_check(const std::string& source) {
+  struct Level {
+    bool object = false;
+    std::string key;  // the key being read at this level
+    std::vector<std::string> seen;  // the watched keys read so far: a few at most
+  };
+  auto stack = std::make_shared<std::vector<Level>>();
+  return [stack, source](int, json::parse_event_t event, json& parsed) {
+    using E = json::parse_event_t;
+    switch (event) {
+      case E::object_start: stack->push_back({true, {}, {}}); break;
+      case E::array_start: stack->push_back({false, {}, {}}); break;
+      case E::object_end:
+      case E::array_end: if (!stack->empty()) stack->pop_back(); break;
+      case E::key: {
+        Level& top = stack->back();
+        std::string key = parsed.get<std::string>();
+        const bool repeated = std::find(top.seen.begin(), top.seen.end(), key) != top.seen.end();
+        const size_t depth = stack->size();
+        const bool in_entry = depth == 2 && (*stack)[0].object && (*stack)[0].key != "__metadata__";
+        const bool watched =
+            (depth == 1 && key == "__metadata__") ||
+            (in_entry && (key == "dtype" || key == "shape" || key == "data_offsets"));
+        if (repeated && watched) {
+          const std::string where =
+              depth == 1 ? "" : "tensor " + json_quote((*stack)[0].key) + ": ";
+          throw InputError(source + ": " + where + "duplicate field " + json_quote(key) +
+                           " in the safetensors header");
+        }
+        if (watched) top.seen.push_back(key);
+        top.key = std::move(key);
+        break;
+      }
+      case E::value: break;
+    }
+    return true;
+  };
 }
 
 // The header, validated against the bytes: every tensor's name, shape and byte range in the
@@ -161,12 +206,23 @@ Index parse_index(std::string_view bytes, const std::string& source) {
   const std::string_view header = bytes.substr(8, header_len);
   const std::string_view data = bytes.substr(8 + header_len);
 
+  // serde_json (the reference's parser) takes no byte-order mark and nothing but whitespace
+  // after the value; nlohmann::json skips a BOM and stops quietly at a NUL byte.
+  if (header.starts_with("\xEF\xBB\xBF"))
+    throw InputError(source + ": safetensors header starts with a byte-order mark");
+  if (const size_t nul = header.find('\0'); nul != std::string_view::npos)
+    throw InputError(source + ": safetensors header is not valid JSON (NUL byte at header byte " +
+                     std::to_string(nul) + ")");
   json h;
   try {
-    h = json::parse(header.begin(), header.end());
+    h = json::parse(header.begin(), header.end(), duplicate_key_check(source));
   } catch (const json::parse_error& e) {
     throw InputError(source + ": safetensors header is not valid JSON (at header byte " +
                      std::to_string(e.byte) + ")");
+  } catch (const json::out_of_range&) {
+    // A number too large for a double (found by fuzz/safetensors_fuzz): nlohmann::json
+    // reports it as out_of_range, not as a parse error; serde_json refuses it too.
+    throw InputError(source + ": safetensors header is not valid JSON (a number out of range)");
   }
   if (!h.is_object())
     throw InputError(source + ": safetensors header must be a JSON object, got " +
@@ -183,21 +239,31 @@ Index parse_index(std::string_view bytes, const std::string& source) {
     entries.push_back(parse_entry(source, name, value, data.size()));
   }
 
-  // Every byte belongs to at most one tensor. Empty tensors own no bytes, so they cannot
-  // overlap anything.
+  // As the reference (Metadata::validate): sorted by (begin, end), the tensors tile the data
+  // section from 0 with no gap and no overlap, and the last one ends where the file ends.
   std::vector<const Entry*> by_offset;
-  for (const Entry& e : entries)
-    if (e.end > e.begin) by_offset.push_back(&e);
-  std::sort(by_offset.begin(), by_offset.end(),
-            [](const Entry* a, const Entry* b) { return a->begin < b->begin; });
-  for (size_t i = 1; i < by_offset.size(); ++i) {
-    const Entry& a = *by_offset[i - 1];
-    const Entry& b = *by_offset[i];
-    if (b.begin < a.end)
-      throw InputError(source + ": tensors " + json_quote(a.name) + " " +
-                       range_text(a.begin, a.end) + " and " + json_quote(b.name) + " " +
-                       range_text(b.begin, b.end) + " overlap");
+  for (const Entry& e : entries) by_offset.push_back(&e);
+  std::sort(by_offset.begin(), by_offset.end(), [](const Entry* a, const Entry* b) {
+    return std::pair(a->begin, a->end) < std::pair(b->begin, b->end);
+  });
+  uint64_t covered = 0;
+  const Entry* prev = nullptr;
+  for (const Entry* e : by_offset) {
+    if (e->begin < covered)
+      throw InputError(source + ": tensors " + json_quote(prev->name) + " " +
+                       range_text(prev->begin, prev->end) + " and " + json_quote(e->name) + " " +
+                       range_text(e->begin, e->end) + " overlap");
+    if (e->begin > covered)
+      throw InputError(source + ": tensor " + json_quote(e->name) + ": data_offsets " +
+                       range_text(e->begin, e->end) + " leave a gap: bytes " +
+                       range_text(covered, e->begin) + " of the data section belong to no tensor");
+    covered = e->end;
+    prev = e;
   }
+  if (covered != data.size())
+    throw InputError(source + ": the tensors cover " + std::to_string(covered) +
+                     " bytes but the data section holds " + std::to_string(data.size()) +
+                     " (bytes after the last tensor)");
 
   return out;
 }

@@ -36,10 +36,11 @@ struct LoadedTensor {
 void write_safetensors(const std::string& path, const std::vector<TensorRef>& tensors,
                        const std::map<std::string, std::string>& metadata = {});
 
-// Reads and validates every size and offset before using it. Any problem (truncated file,
-// bad header, a dtype other than F32, shape not matching its byte range, ranges outside the
-// data or overlapping) is an InputError naming the file and, where there is one, the tensor.
-// Gaps between tensors are allowed.
+// Reads and validates every size and offset before using it, by the rules of the format's
+// reference reader (huggingface/safetensors, listed in docs/format.md) plus ours (F32 only).
+// Any problem (truncated file, bad header, a dtype other than F32, shape not matching its
+// byte range, ranges outside the data, overlapping, leaving a gap or not reaching the end of
+// the file) is an InputError naming the file and, where there is one, the tensor.
 std::map<std::string, LoadedTensor> read_safetensors(const std::string& path);
 
 // Same as read_safetensors, on bytes already in memory; `source` names them in errors.

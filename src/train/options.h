@@ -66,6 +66,7 @@ struct TrainOptions {
   int threads = 0;  // 0 = all cores
   std::string precision = "fp32";  // fp32 | bf16: GEMM inputs in bf16, fp32 sums (AVX512-BF16 CPUs)
   bool resume = false;
+  std::string resume_from;  // a checkpoint file to resume from instead of the newest (implies resume)
   bool force = false;  // allow overwriting an existing model in --out
   bool quiet = false;
 };

@@ -4,7 +4,6 @@
 #include <atomic>
 #include <chrono>
 #include <cmath>
-#include <csignal>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -16,6 +15,7 @@
 
 #include "io/atomic_file.h"
 #include "io/config_json.h"
+#include "io/dir_lock.h"
 #include "io/staging_dir.h"
 #include "models/model_dir.h"
 #include "ops/finite.h"
@@ -23,6 +23,7 @@
 #include "rnngen/error.h"
 #include "text/tokenizer.h"
 #include "train/checkpoint.h"
+#include "train/stop_signals.h"
 #include "train/clip.h"
 #include "train/lr_schedule.h"
 #include "train/optimizer.h"
@@ -35,9 +36,6 @@ namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
 
 namespace {
-
-std::atomic<bool> g_interrupted{false};
-extern "C" void on_sigint(int) { g_interrupted = true; }
 
 double seconds_since(Clock::time_point t0) {
   return std::chrono::duration<double>(Clock::now() - t0).count();
@@ -63,17 +61,6 @@ void check_out_dir(const TrainOptions& o) {
     throw InputError("--out " + o.out + ": exists and is not a model directory (refusing to write into it)");
 }
 
-// Restores the caller's SIGINT handler however run() ends (a library caller outlives it).
-class SigintGuard {
- public:
-  SigintGuard() : prev_(std::signal(SIGINT, on_sigint)) { g_interrupted = false; }
-  ~SigintGuard() { std::signal(SIGINT, prev_); }
-  SigintGuard(const SigintGuard&) = delete;
-  SigintGuard& operator=(const SigintGuard&) = delete;
-
- private:
-  void (*prev_)(int);
-};
 
 std::string number_text(double v) {
   char b[32];
@@ -234,8 +221,8 @@ void Trainer::save_checkpoint(const fs::path& dir) {
 }
 
 void Trainer::restore_checkpoint() {
-  const Checkpoint ck = read_checkpoint(o_.out);
-  const std::string path = checkpoint_path(o_.out);
+  const Checkpoint ck = read_checkpoint(o_.out, o_.resume_from);
+  const std::string path = o_.resume_from.empty() ? checkpoint_path(o_.out) : o_.resume_from;
   auto need = [&](const std::string& name, size_t size) -> const std::vector<float>& {
     auto it = ck.tensors.find(name);
     if (it == ck.tensors.end() || it->second.size() != size)
@@ -322,6 +309,7 @@ void Trainer::restore_checkpoint() {
 
 TrainResult Trainer::run() {
   validate(o_);
+  const io::DirLock out_lock(o_.out);  // one writer per model directory, until run() returns
   check_out_dir(o_);
   ops::set_num_threads(o_.threads > 0 ? o_.threads : hardware_threads());
   const PrecisionScope precision(o_.precision);
@@ -367,7 +355,7 @@ TrainResult Trainer::run() {
                     (o_.resume ? ", resuming at step " + std::to_string(step_) : ""));
   if (!task_->note().empty()) progress_.message(task_->note());
 
-  const SigintGuard sigint;
+  const StopSignalGuard stop_signals;  // SIGINT, SIGTERM, SIGHUP: stop after this step
   start_ = Clock::now();
   TrainResult res;
   auto evaluate_and_log = [&] {
@@ -405,7 +393,7 @@ TrainResult Trainer::run() {
     while (window_ < per_epoch) {
       if (o_.max_steps > 0 && step_ >= o_.max_steps) { stopped = "max-steps"; stop = true; break; }
       if (o_.max_time > 0 && seconds_since(*start_) >= o_.max_time) { stopped = "max-time"; stop = true; break; }
-      if (g_interrupted) { stopped = "interrupt"; stop = true; break; }
+      if (stop_signal()) { stopped = "interrupt"; stop = true; break; }
       const auto t0 = Clock::now();
       const StepLoss loss = task_->forward(window_, drop_rng_);
       const double sum = loss.sum;
@@ -475,6 +463,7 @@ TrainResult Trainer::run() {
   res.last_train_nll = last_train_nll_;
   res.elapsed_s = elapsed();
   res.stopped_by = stopped;
+  res.signal = stop_signal();
   return res;
 }
 

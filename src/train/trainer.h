@@ -16,6 +16,7 @@ struct TrainResult {
   double last_train_nll = 0;
   double elapsed_s = 0;
   std::string stopped_by;  // "epochs" | "max-steps" | "max-time" | "interrupt"
+  int signal = 0;          // for "interrupt": the signal (SIGINT, SIGTERM or SIGHUP)
 };
 
 // Thrown by run_training at the first step whose loss or gradient norm is not finite, or when

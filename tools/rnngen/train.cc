@@ -73,11 +73,16 @@ void add_train(CLI::App& app, Runner& run) {
                   "about 2x the GEMM rate on Zen 5)")
       ->capture_default_str()->group(book);
   sub->add_flag("--resume", o->resume, "continue from the checkpoint in --out")->group(book);
+  sub->add_option("--resume-from", o->resume_from,
+                  "resume from this checkpoint file (e.g. DIR/checkpoint/previous.safetensors, kept when "
+                  "the newest is damaged) instead of the newest; implies --resume")
+      ->group(book);
   sub->add_flag("--force", o->force, "replace a model already in --out")->group(book);
   sub->add_flag("-q,--quiet", o->quiet, "no progress output")->group(book);
 
   sub->callback([&run, o] {
     run = [o] {
+      if (!o->resume_from.empty()) o->resume = true;
       const train::TrainResult r = train::run_training(*o);
       if (!o->quiet) {
         std::fprintf(stderr, "\nStopped by %s after %lld steps (%lld tokens, %.0f s).", r.stopped_by.c_str(),
@@ -96,7 +101,8 @@ void add_train(CLI::App& app, Runner& run) {
                      "  resume:  the same train command with --resume\n",
                      o->out.c_str(), o->out.c_str(), o->out.c_str(), o->out.c_str());
       }
-      return 0;
+      // Stopped by SIGINT/SIGTERM/SIGHUP (after saving): the status a shell expects of it.
+      return r.signal ? 128 + r.signal : 0;
     };
   });
 }
