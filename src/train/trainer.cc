@@ -24,6 +24,7 @@
 #include "text/tokenizer.h"
 #include "train/checkpoint.h"
 #include "train/stop_signals.h"
+#include "util/crc32c.h"
 #include "train/clip.h"
 #include "train/lr_schedule.h"
 #include "train/optimizer.h"
@@ -62,6 +63,13 @@ void check_out_dir(const TrainOptions& o) {
 }
 
 
+// What --resume checks a data file against: its size and CRC-32C (the task has read it already,
+// so it exists; this reads its bytes once more).
+nlohmann::json file_fingerprint(const std::string& path) {
+  const std::string bytes = io::read_file(path);
+  return {{"file", path}, {"bytes", static_cast<int64_t>(bytes.size())}, {"crc32c", util::crc32c_text(util::crc32c(0, bytes))}};
+}
+
 std::string number_text(double v) {
   char b[32];
   std::snprintf(b, sizeof b, "%g", v);
@@ -99,6 +107,7 @@ class Trainer {
   TrainOptions o_;
   Progress progress_;
   std::unique_ptr<TrainTask> task_;
+  nlohmann::json data_files_;  // [{"file", "bytes", "crc32c"}] of the training and validation files
   std::unique_ptr<Optimizer> opt_;
   std::unique_ptr<LrSchedule> schedule_;
 
@@ -215,7 +224,8 @@ void Trainer::save_checkpoint(const fs::path& dir) {
              {"elapsed_s", elapsed()},
              {"log_bytes", fs::exists(log_path, ec) ? static_cast<int64_t>(fs::file_size(log_path, ec)) : 0},
              // What shapes the windows: the data position above means nothing under others.
-             {"data", task_->data_meta()}};
+             {"data", task_->data_meta()},
+             {"data_files", data_files_}};
   write_checkpoint(dir.string(), ck);
   checkpoint_step_ = step_;
 }
@@ -244,6 +254,22 @@ void Trainer::restore_checkpoint() {
       throw InputError(path + ": the training data differs from the run being resumed (" +
                        std::to_string(d->value("windows_per_epoch", 0)) + " steps per epoch then, " +
                        std::to_string(windows) + " now)");
+  }
+  // The data the run started with: a file changed (or swapped for another) since then would
+  // make --resume continue a different run than the one that stopped.
+  if (const auto f = ck.meta.find("data_files"); f != ck.meta.end() && f->is_array()) {
+    for (size_t i = 0; i < f->size() && i < data_files_.size(); ++i) {
+      const nlohmann::json &then = (*f)[i], &now = data_files_[i];
+      if (then.value("bytes", int64_t{-1}) != now["bytes"].get<int64_t>() ||
+          then.value("crc32c", std::string()) != now["crc32c"].get<std::string>())
+        throw InputError(now["file"].get<std::string>() + ": differs from the data the checkpoint's run was trained on (" +
+                         std::to_string(then.value("bytes", int64_t{-1})) + " bytes, " + then.value("crc32c", std::string("?")) +
+                         " then; " + std::to_string(now["bytes"].get<int64_t>()) + " bytes, " +
+                         now["crc32c"].get<std::string>() + " now): resume with the same files");
+    }
+    if (f->size() != data_files_.size())
+      throw InputError(path + ": the run was trained on " + std::to_string(f->size()) + " data file(s) (with --val), not " +
+                       std::to_string(data_files_.size()) + ": resume with the same files");
   }
   if (ck.meta.value("optimizer", std::string()) != opt_->name())
     throw InputError(path + ": was trained with --optimizer " + ck.meta.value("optimizer", std::string("?")) +
@@ -329,6 +355,8 @@ TrainResult Trainer::run() {
   task_ = kind == "seq2seq" ? make_seq2seq_task(o_, o_.resume ? &resumed : nullptr)
                             : make_lm_task(o_, o_.resume ? &resumed : nullptr);
   const ModelConfig& cfg = task_->config();
+  for (const std::string& f : o_.data) data_files_.push_back(file_fingerprint(f));
+  if (!o_.val.empty()) data_files_.push_back(file_fingerprint(o_.val));
   drop_rng_ = Rng(o_.seed + 1);
   data_rng_ = Rng(o_.seed + 2);
 
