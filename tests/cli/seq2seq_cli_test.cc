@@ -49,7 +49,7 @@ TEST(Seq2SeqTorch, LoadsStrictAndGivesTheSameLoss) {
                                    "_"};
   std::vector<double> ours;
   for (size_t i = 0; i < variants.size(); ++i) {
-    const std::string out = tmp.file("m" + std::to_string(i));
+    const std::string out = tmp.file(std::to_string(i) + "-model");
     const CliResult t = run_cli(s2s_args(data, out) + variants[i] + std::vector<std::string>{"--max-steps", "20"});
     ASSERT_EQ(t.exit_code, 0) << show(t);
     const CliResult e = run_cli({"eval", out, held, "--json"});
