@@ -92,7 +92,7 @@ void Seq2Seq<T>::make_layers(Seq2SeqWork<T>& w) const {
 }
 
 template <typename T>
-void Seq2Seq<T>::run_encoder(Seq2SeqWork<T>& w, bool dropout, Rng* rng) const {
+void Seq2Seq<T>::run_encoder(Seq2SeqWork<T>& w, Rng* rng) const {
   const int E = cfg_.embed_size, H = cfg_.hidden_size, L = cfg_.num_layers, B = w.B, Ts = w.Ts;
   const size_t N = static_cast<size_t>(Ts) * B;
   const bool lstm = cell_ == layers::Cell::kLstm;
@@ -156,7 +156,6 @@ void Seq2Seq<T>::run_encoder(Seq2SeqWork<T>& w, bool dropout, Rng* rng) const {
     }
   }
   w.enc_top = x;
-  (void)dropout;
 }
 
 // Softmax over the first n of m scores in place (the rest, padding, get weight 0).
@@ -190,7 +189,7 @@ double Seq2Seq<T>::forward(const Seq2SeqBatch& bt, bool dropout, Rng* rng, Seq2S
     for (int t = 0; t < n; ++t)
       w.src_tm[static_cast<size_t>(t) * B + b] = bt.src[static_cast<size_t>(b) * Ts + (cfg_.reverse_source ? n - 1 - t : t)];
   }
-  run_encoder(w, dropout, rng);
+  run_encoder(w, rng);
 
   // Decoder input: [peek, embedding] per token with peeky, else the embedding. Layer 0 gathers
   // Emb W_ih^T rows for the embedding part when it can, and adds the peek part, the same at
@@ -470,7 +469,7 @@ void Seq2Seq<T>::encode(const std::vector<std::vector<int32_t>>& sources, Decode
     w.len[b] = m;
     for (int t = 0; t < m; ++t) w.src_tm[static_cast<size_t>(t) * n + b] = s[cfg_.reverse_source ? m - 1 - t : t];
   }
-  run_encoder(w, false, nullptr);
+  run_encoder(w, nullptr);
   const size_t nh = static_cast<size_t>(n) * hd;
   st.n = n;
   st.Ts = Ts;

@@ -106,7 +106,7 @@ class Seq2Seq {
   layers::RecurrentGrads<T> grads_of(const LayerOffsets& o);
   LayerOffsets add_layer(const std::string& prefix, const std::string& suffix, int gates, int in, int hidden);
   void make_layers(Seq2SeqWork<T>& w) const;
-  void run_encoder(Seq2SeqWork<T>& w, bool dropout, Rng* rng) const;
+  void run_encoder(Seq2SeqWork<T>& w, Rng* rng) const;
   int out_in() const { return hd_ * (cfg_.decoder == "plain" ? 1 : 2); }
 
   ModelConfig cfg_;
