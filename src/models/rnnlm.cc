@@ -82,14 +82,14 @@ void RnnLm<T>::zero_state(int B, LmState<T>& s) const {
 
 template <typename T>
 double RnnLm<T>::forward(const int32_t* ids, const int32_t* targets, int B, int Tn,
-                         const LmState<T>* init, const ForwardOptions& opt, Rng* rng) {
+                         const LmState<T>* init, const ForwardOptions& opt, const layers::DropoutKey* drop) {
   const int V = cfg_.vocab_size, E = cfg_.embed_size, H = cfg_.hidden_size;
   const int L = cfg_.num_layers;
   const size_t N = static_cast<size_t>(B) * Tn, BH = static_cast<size_t>(B) * H;
   B_ = B;
   T_ = Tn;
   dropped_ = opt.dropout && cfg_.dropout > 0;
-  RNNGEN_CHECK(!dropped_ || rng != nullptr);
+  RNNGEN_CHECK(!dropped_ || drop != nullptr);
 
   ids_tm_.resize(N);
   for (int b = 0; b < B; ++b)
@@ -101,7 +101,7 @@ double RnnLm<T>::forward(const int32_t* ids, const int32_t* targets, int B, int 
   // rows, instead of gathering embeddings and projecting every token ([N,E] x [E,G*H]).
   // Embedding dropout masks each token position separately, so it needs the per-token path.
   embed_dropped_ = E > 0 && opt.dropout && cfg_.embed_dropout > 0;
-  RNNGEN_CHECK(!embed_dropped_ || rng != nullptr);
+  RNNGEN_CHECK(!embed_dropped_ || drop != nullptr);
   emb_table_ = E > 0 && static_cast<size_t>(V) <= N && !embed_dropped_;
   if (emb_table_) {
     const int GH = layers::gate_count(cell_) * H;
@@ -113,7 +113,7 @@ double RnnLm<T>::forward(const int32_t* ids, const int32_t* targets, int B, int 
     layers::embedding_forward(static_cast<int>(N), E, ids_tm_.data(), params_.data() + emb_, x0_.data());
     if (embed_dropped_) {
       // In place: layer 0 reads (and its backward re-reads) the dropped embedding.
-      layers::dropout_draw_mask(N * E, cfg_.embed_dropout, *rng, embed_mask_);
+      layers::dropout_mask_ctr(Tn, B, E, cfg_.embed_dropout, 0, *drop, embed_mask_);
       layers::dropout_apply(N * E, embed_mask_.data(), x0_.data(), x0_.data());
     }
     x = x0_.data();
@@ -127,7 +127,7 @@ double RnnLm<T>::forward(const int32_t* ids, const int32_t* targets, int B, int 
       layers_[l].forward(weights(l), Tn, B, x, x ? nullptr : ids_tm_.data(), h0, c0);
     x = layers_[l].output();
     if (dropped_) {
-      layers::dropout_draw_mask(N * H, cfg_.dropout, *rng, masks_[l]);
+      layers::dropout_mask_ctr(Tn, B, H, cfg_.dropout, static_cast<uint32_t>(1 + l), *drop, masks_[l]);
       drop_[l].resize(N * H);
       layers::dropout_apply(N * H, masks_[l].data(), x, drop_[l].data());
       x = drop_[l].data();
@@ -156,7 +156,7 @@ double RnnLm<T>::forward(const int32_t* ids, const int32_t* targets, int B, int 
 }
 
 template <typename T>
-void RnnLm<T>::backward(T scale, LmState<T>* dinit) {
+void RnnLm<T>::backward(T scale, LmState<T>* dinit, const GradsReady& ready) {
   const int V = cfg_.vocab_size, E = cfg_.embed_size, H = cfg_.hidden_size;
   const int L = cfg_.num_layers, B = B_;
   const size_t N = static_cast<size_t>(B) * T_, BH = static_cast<size_t>(B) * H;
@@ -171,6 +171,8 @@ void RnnLm<T>::backward(T scale, LmState<T>* dinit) {
   T* g = grad_buffer();
   layers::linear_backward(static_cast<int>(N), H, V, decoder_in_, decoder_weight(), dlogits_.data(),
                           g + (cfg_.tie_weights ? emb_ : dec_w_), g + dec_b_, d_out);
+  // Tied weights: the decoder's gradient is the embedding's, final only at the end.
+  if (ready) ready(cfg_.tie_weights ? dec_b_ : dec_w_);
   if (dinit) {
     dinit->h.assign(static_cast<size_t>(L) * BH, T(0));
     dinit->c.assign(cell_ == layers::Cell::kLstm ? static_cast<size_t>(L) * BH : 0, T(0));
@@ -182,6 +184,10 @@ void RnnLm<T>::backward(T scale, LmState<T>* dinit) {
     T* dc0 = dinit && !dinit->c.empty() ? dinit->c.data() + l * BH : nullptr;
     layers_[l].backward(weights(l), layer_grads(l), d_out, nullptr, nullptr, dx, dh0, dc0);
     std::swap(d_out, d_in);
+    // Layer 0's W_ih gradient still gets the embedding table's share below.
+    if (ready && l > 0) ready(w_ih_[l]);
+    else if (ready && !emb_table_) ready(w_ih_[0]);
+    else if (ready) ready(w_hh_[0]);
   }
   if (emb_table_) {
     // dtable [V,G*H] = gate gradients summed per token: dW_ih0 += dtable^T Emb and
@@ -194,6 +200,7 @@ void RnnLm<T>::backward(T scale, LmState<T>* dinit) {
     if (embed_dropped_) layers::dropout_apply(N * E, embed_mask_.data(), d_out, d_out);
     layers::embedding_backward(static_cast<int>(N), E, ids_tm_.data(), d_out, g + emb_);
   }
+  if (ready) ready(0);
 }
 
 template <typename T>

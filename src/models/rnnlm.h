@@ -7,9 +7,11 @@
 // State: h and c are [L, B, H], PyTorch's (num_layers, batch, hidden).
 #pragma once
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <vector>
 
+#include "layers/dropout.h"
 #include "layers/recurrent.h"
 #include "models/param_table.h"
 #include "rnngen/config.h"
@@ -25,7 +27,7 @@ struct LmState {
 };
 
 struct ForwardOptions {
-  bool dropout = false;    // apply dropout (training); needs an Rng
+  bool dropout = false;    // apply dropout (training); needs a DropoutKey
   bool keep_grad = false;  // keep what backward needs (the softmax gradient)
 };
 
@@ -45,12 +47,17 @@ class RnnLm {
 
   // ids, targets: [B, Tn] batch-first; targets may be null, a target < 0 is not counted.
   // init: the state at the start of the window (null = zero). Returns the summed NLL over the
-  // counted targets (0 without targets); logits() and final_state() hold the rest.
+  // counted targets (0 without targets); logits() and final_state() hold the rest. Dropout
+  // masks come from `drop` (counter-based: a function of its key and the global batch row).
   double forward(const int32_t* ids, const int32_t* targets, int B, int Tn,
-                 const LmState<T>* init, const ForwardOptions& opt, Rng* rng = nullptr);
+                 const LmState<T>* init, const ForwardOptions& opt, const layers::DropoutKey* drop = nullptr);
   // Adds scale * d(summed NLL of the last forward)/d(params) into grads(); when dinit is not
   // null it receives the gradient at the initial state. Needs forward with keep_grad.
-  void backward(T scale, LmState<T>* dinit);
+  // ready(offset), when given, is called as soon as grads()[offset, num_params()) are final
+  // (backward runs top-down, and the table is laid out bottom-up), so that a caller can start
+  // summing those gradients over processes while the lower layers' backward still runs.
+  using GradsReady = std::function<void(size_t offset)>;
+  void backward(T scale, LmState<T>* dinit, const GradsReady& ready = nullptr);
 
   const T* logits() const { return logits_.data(); }  // [Tn, B, V] time-major: row t*B + b
   int counted() const { return counted_; }

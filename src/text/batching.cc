@@ -27,6 +27,15 @@ void StreamBatches::get(int w, Window& out) const {
   }
 }
 
+void slice_rows(const Window& full, int begin, int end, Window& out) {
+  const size_t len = static_cast<size_t>(full.len);
+  out.batch = end - begin;
+  out.len = full.len;
+  out.reset_state = full.reset_state;
+  out.ids.assign(full.ids.begin() + begin * len, full.ids.begin() + end * len);
+  out.targets.assign(full.targets.begin() + begin * len, full.targets.begin() + end * len);
+}
+
 LineBatches::LineBatches(std::vector<std::vector<int32_t>> lines, int batch, int seq_len)
     : batch_(batch), seq_len_(seq_len) {
   for (auto& l : lines)

@@ -23,6 +23,9 @@ struct Window {
   bool reset_state = false;           // start from a zero state (new epoch / new group of lines)
 };
 
+// Rows [begin, end) of `full` (a process's share of a global batch, dist::row_share).
+void slice_rows(const Window& full, int begin, int end, Window& out);
+
 class StreamBatches {
  public:
   StreamBatches(const std::vector<int32_t>& ids, int batch, int seq_len);

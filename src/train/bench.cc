@@ -120,7 +120,8 @@ BenchResult run_bench(const BenchOptions& o) {
       models::ForwardOptions fo;
       fo.dropout = o.dropout > 0;
       fo.keep_grad = true;
-      const double nll = model.forward(x.data(), y.data(), B, T, o.carry ? &state : nullptr, fo, &rng);
+      const layers::DropoutKey drop{rng.next_u64(), 0};
+      const double nll = model.forward(x.data(), y.data(), B, T, o.carry ? &state : nullptr, fo, &drop);
       res.loss = nll / model.counted();
       model.backward(1.0f / static_cast<float>(model.counted()), nullptr);
       const double norm = grad_norm(model.grads(), model.num_params());

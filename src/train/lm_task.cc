@@ -1,5 +1,7 @@
 // The language model as a TrainTask: text in stream or lines mode, truncated BPTT with the
-// state carried from window to window.
+// state carried from window to window. Under several processes every process reads the same
+// text and takes its own rows of each global batch (dist::row_share): its own contiguous
+// streams, or its own lines; dropout masks follow the global row, so the step is the same.
 #include <algorithm>
 #include <cstdio>
 #include <functional>
@@ -37,7 +39,7 @@ std::vector<std::vector<int32_t>> encode_lines(const text::Tokenizer& tok, const
 
 class LmTask : public TrainTask {
  public:
-  LmTask(const TrainOptions& o, ResumedModel* resumed);
+  LmTask(const TrainOptions& o, ResumedModel* resumed, dist::Comm& comm);
 
   const ModelConfig& config() const override { return net_->config(); }
   const text::Tokenizer& tokenizer() const override { return *tok_; }
@@ -49,12 +51,16 @@ class LmTask : public TrainTask {
   void deal(Rng& data_rng) override {
     if (lines_mode_) lines_->shuffle(data_rng);
   }
-  StepLoss forward(int window, Rng& drop_rng) override;
-  void backward(float scale) override {
+  StepLoss forward(int window, uint64_t drop_key) override;
+  void backward(float scale, const GradsReady& ready) override {
     net_->zero_grads();
-    net_->backward(scale, nullptr);
+    if (w_.batch > 0) net_->backward(scale, nullptr, ready);  // none of this batch's rows here: zeros
   }
   void end_step() override {
+    if (w_.batch == 0) {
+      state_ = {};  // no rows of this group here, so no state to carry (or to checkpoint)
+      return;
+    }
     net_->final_state(next_state_);
     std::swap(state_, next_state_);  // carried, detached: backward never reaches past here
   }
@@ -64,21 +70,28 @@ class LmTask : public TrainTask {
     return {{"--sequences", o_.sequences}, {"--seq-len", o_.seq_len}, {"--batch-size", o_.batch_size},
             {"windows_per_epoch", windows()}};
   }
+  // The checkpoint holds the whole batch's state [L, B, H], as one process would have it.
   void save_state(Checkpoint& ck) const override {
-    if (!state_.h.empty()) ck.tensors["state/h"] = state_.h;
-    if (!state_.c.empty()) ck.tensors["state/c"] = state_.c;
+    const std::vector<float> h = gather_rows(state_.h), c = gather_rows(state_.c);
+    if (!h.empty()) ck.tensors["state/h"] = h;
+    if (!c.empty()) ck.tensors["state/c"] = c;
   }
   void restore_state(const Checkpoint& ck) override {
-    if (auto h = ck.tensors.find("state/h"); h != ck.tensors.end()) state_.h = h->second;
-    if (auto c = ck.tensors.find("state/c"); c != ck.tensors.end()) state_.c = c->second;
+    if (auto h = ck.tensors.find("state/h"); h != ck.tensors.end()) state_.h = my_rows(h->second);
+    if (auto c = ck.tensors.find("state/c"); c != ck.tensors.end()) state_.c = my_rows(c->second);
   }
   std::string note() const override { return val_note_; }
   void print_samples(int64_t step, Progress& progress) override;
 
  private:
   void prepare_data(const std::string& train_text, const std::string& val_text, const std::string& val_source);
+  // This process's rows of a global window (all of them for a single process).
+  void take_rows(const text::Window& full, text::Window& mine) const;
+  std::vector<float> gather_rows(const std::vector<float>& local) const;
+  std::vector<float> my_rows(const std::vector<float>& all) const;
 
   TrainOptions o_;
+  dist::Comm& comm_;
   bool lines_mode_;
   std::unique_ptr<text::Tokenizer> tok_;
   std::unique_ptr<models::RnnLm<float>> net_;
@@ -86,11 +99,13 @@ class LmTask : public TrainTask {
   std::unique_ptr<text::StreamBatches> stream_;
   std::unique_ptr<text::LineBatches> lines_, val_lines_;
   models::LmState<float> state_, next_state_;
-  text::Window w_;
+  text::Window full_, w_;
+  int full_rows_ = 0;  // the global batch of the last training window
   std::string val_note_;
 };
 
-LmTask::LmTask(const TrainOptions& o, ResumedModel* resumed) : o_(o), lines_mode_(o.sequences == "lines") {
+LmTask::LmTask(const TrainOptions& o, ResumedModel* resumed, dist::Comm& comm)
+    : o_(o), comm_(comm), lines_mode_(o.sequences == "lines") {
   // A resumed run takes its tokenizer from the model, whatever --tokenizer says: the split
   // below depends on it and must fall where the first run's did.
   ModelConfig cfg;
@@ -167,14 +182,52 @@ void LmTask::prepare_data(const std::string& train_text, const std::string& val_
                 " words are not in the training vocabulary and are left out (--oov-token counts them)";
 }
 
-StepLoss LmTask::forward(int window, Rng& drop_rng) {
-  if (lines_mode_) lines_->get(window, w_);
-  else stream_->get(window, w_);
+void LmTask::take_rows(const text::Window& full, text::Window& mine) const {
+  const dist::RowRange r = dist::row_share(full.batch, comm_.rank(), comm_.size());
+  text::slice_rows(full, r.begin, r.end, mine);
+}
+
+std::vector<float> LmTask::gather_rows(const std::vector<float>& local) const {
+  std::vector<float> cat = comm_.gather(local);
+  if (comm_.size() == 1 || cat.empty()) return cat;
+  // cat holds each process's [L, b_r, H] in turn; the checkpoint wants [L, B, H].
+  const size_t L = static_cast<size_t>(net_->config().num_layers), H = static_cast<size_t>(net_->config().hidden_size);
+  std::vector<float> all(cat.size());
+  const size_t B = cat.size() / (L * H);
+  size_t at = 0;
+  for (int r = 0; r < comm_.size(); ++r) {
+    const dist::RowRange rows = dist::row_share(static_cast<int>(B), r, comm_.size());
+    for (size_t l = 0; l < L; ++l)
+      for (int b = rows.begin; b < rows.end; ++b, at += H)
+        std::copy(cat.begin() + at, cat.begin() + at + H, all.begin() + (l * B + b) * H);
+  }
+  return all;
+}
+
+std::vector<float> LmTask::my_rows(const std::vector<float>& all) const {
+  if (comm_.size() == 1) return all;
+  const size_t L = static_cast<size_t>(net_->config().num_layers), H = static_cast<size_t>(net_->config().hidden_size);
+  const size_t B = all.size() / (L * H);
+  const dist::RowRange rows = dist::row_share(static_cast<int>(B), comm_.rank(), comm_.size());
+  std::vector<float> mine;
+  if (rows.count() == 0) return mine;
+  for (size_t l = 0; l < L; ++l)
+    mine.insert(mine.end(), all.begin() + (l * B + rows.begin) * H, all.begin() + (l * B + rows.end) * H);
+  return mine;
+}
+
+StepLoss LmTask::forward(int window, uint64_t drop_key) {
+  if (lines_mode_) lines_->get(window, full_);
+  else stream_->get(window, full_);
+  full_rows_ = full_.batch;
+  take_rows(full_, w_);
+  if (w_.batch == 0) return {};  // a last group of lines with fewer lines than processes
   const ModelConfig& cfg = net_->config();
   if (w_.reset_state || state_.h.size() != static_cast<size_t>(cfg.num_layers) * w_.batch * cfg.hidden_size)
     net_->zero_state(w_.batch, state_);
   const models::ForwardOptions fwd{true, true};
-  const double sum = net_->forward(w_.ids.data(), w_.targets.data(), w_.batch, w_.len, &state_, fwd, &drop_rng);
+  const layers::DropoutKey drop{drop_key, dist::row_share(full_.batch, comm_.rank(), comm_.size()).begin};
+  const double sum = net_->forward(w_.ids.data(), w_.targets.data(), w_.batch, w_.len, &state_, fwd, &drop);
   return {sum, net_->counted()};
 }
 
@@ -185,11 +238,14 @@ Validation LmTask::validate() {
   double sum = 0;
   int64_t count = 0;
   models::LmState<float> st, nx;
-  text::Window w;
+  text::Window full, w;
   const models::ForwardOptions fwd;
+  // Every process scores its rows of each window; the sums are added up below.
   auto run = [&](auto& batches) {
     for (int i = 0; i < batches.windows(); ++i) {
-      batches.get(i, w);
+      batches.get(i, full);
+      take_rows(full, w);
+      if (w.batch == 0) continue;
       if (w.reset_state) net_->zero_state(w.batch, st);
       sum += net_->forward(w.ids.data(), w.targets.data(), w.batch, w.len, &st, fwd);
       count += net_->counted();
@@ -207,6 +263,10 @@ Validation LmTask::validate() {
     text::StreamBatches vb(val_ids_, streams, o_.seq_len);
     run(vb);
   }
+  double total[2] = {sum, static_cast<double>(count)};
+  comm_.sum(total, 2);
+  sum = total[0];
+  count = static_cast<int64_t>(total[1]);
   Validation v;
   if (count) v.nll = sum / static_cast<double>(count);
   return v;
@@ -240,8 +300,8 @@ void LmTask::print_samples(int64_t step, Progress& progress) {
 
 }  // namespace
 
-std::unique_ptr<TrainTask> make_lm_task(const TrainOptions& o, ResumedModel* resumed) {
-  return std::make_unique<LmTask>(o, resumed);
+std::unique_ptr<TrainTask> make_lm_task(const TrainOptions& o, ResumedModel* resumed, dist::Comm& comm) {
+  return std::make_unique<LmTask>(o, resumed, comm);
 }
 
 }  // namespace rnngen::train

@@ -83,6 +83,8 @@ void validate(const TrainOptions& o) {
   require(o.sample_every >= 0, "--sample-every must be >= 0, got " + str(o.sample_every));
   require(o.sample_length >= 1, "--sample-length must be >= 1, got " + str(o.sample_length));
   require(o.threads >= 0, "--threads must be >= 0, got " + str(o.threads));
+  require(o.mpi_timeout > 0, "--mpi-timeout must be > 0 seconds, got " + str(o.mpi_timeout));
+  require(o.bucket_mb > 0, "--bucket-mb must be > 0, got " + str(o.bucket_mb));
   require(o.vocab_size >= 0, "--vocab-size must be >= 0, got " + str(o.vocab_size));
   require(!(o.resume && o.force), "--resume and --force contradict each other");
   check_precision(o.precision);

@@ -69,6 +69,11 @@ struct TrainOptions {
   std::string resume_from;  // a checkpoint file to resume from instead of the newest (implies resume)
   bool force = false;  // allow overwriting an existing model in --out
   bool quiet = false;
+
+  // Several processes (mpirun; docs/distributed.md)
+  double mpi_timeout = 300;     // seconds a collective may wait for the other processes
+  double bucket_mb = 4;         // MiB of gradients per allreduce bucket
+  bool overlap = true;          // start a bucket's allreduce during backward (off: after it)
 };
 
 // InputError naming the flag for any value out of range.

@@ -52,16 +52,19 @@ class Seq2seqTask : public TrainTask {
     for (size_t i = 0; i < batches; ++i) batch_order_[i] = i;
     for (size_t i = batches; i > 1; --i) std::swap(batch_order_[i - 1], batch_order_[data_rng.below(i)]);
   }
-  StepLoss forward(int window, Rng& drop_rng) override {
+  StepLoss forward(int window, uint64_t drop_key) override {
+    // The masks of seq2seq are drawn in sequence; their generator is seeded per step.
+    Rng drop_rng(drop_key);
     const size_t first = batch_order_[static_cast<size_t>(window)] * o_.batch_size;
     make_pair_batch(train_, order_, first, std::min(train_.size() - first, static_cast<size_t>(o_.batch_size)), line_,
                     line_, batch_);
     const double sum = net_->forward(batch_.view(), true, &drop_rng);
     return {sum, net_->counted()};
   }
-  void backward(float scale) override {
+  void backward(float scale, const GradsReady& ready) override {
     net_->zero_grads();
     net_->backward(scale);
+    if (ready) ready(0);
   }
   Validation validate() override {
     if (val_.empty()) return {};

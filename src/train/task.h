@@ -4,10 +4,12 @@
 // written once.
 #pragma once
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "dist/comm.h"
 #include "models/param_table.h"
 #include "rnngen/config.h"
 #include "text/tokenizer.h"
@@ -43,10 +45,14 @@ class TrainTask {
   // Deals an epoch's order from data_rng (a resumed run re-deals from the RNG state saved at
   // the epoch's start, so the order is a function of that state alone).
   virtual void deal(Rng& data_rng) = 0;
-  // One training step: forward with dropout from drop_rng (the gradient is kept for backward).
-  virtual StepLoss forward(int window, Rng& drop_rng) = 0;
-  // Zeroes the gradients and adds scale * d(summed NLL)/d(params).
-  virtual void backward(float scale) = 0;
+  // One training step: forward with dropout drawn from drop_key (a function of the seed and the
+  // step: dropout_step_key), the gradient kept for backward. Under several processes this
+  // process's share of the global batch; the loss is its share's.
+  virtual StepLoss forward(int window, uint64_t drop_key) = 0;
+  // Zeroes the gradients and adds scale * d(summed NLL)/d(params). ready(offset), when given,
+  // may be called as soon as grads()[offset, num_params()) are final.
+  using GradsReady = std::function<void(size_t offset)>;
+  virtual void backward(float scale, const GradsReady& ready) = 0;
   // After the optimizer step (the language model carries its state to the next window).
   virtual void end_step() {}
 
@@ -56,6 +62,8 @@ class TrainTask {
   // What shapes the windows, recorded in checkpoints: resuming under other values is refused.
   virtual nlohmann::json data_meta() const = 0;
   // Task state beyond the weights (the carried recurrent state) into and out of checkpoints.
+  // save_state is collective under several processes (it gathers every process's rows); only
+  // rank 0's `ck` holds the result.
   virtual void save_state(Checkpoint& ck) const { (void)ck; }
   virtual void restore_state(const Checkpoint& ck) { (void)ck; }
   // Printed once after the header (what validation leaves out), or "".
@@ -70,7 +78,8 @@ struct ResumedModel {
   ModelConfig config;
   std::unique_ptr<text::Tokenizer> tokenizer;
 };
-std::unique_ptr<TrainTask> make_lm_task(const TrainOptions& o, ResumedModel* resumed);
+// comm: the processes that share each batch (the language model shards its rows over them).
+std::unique_ptr<TrainTask> make_lm_task(const TrainOptions& o, ResumedModel* resumed, dist::Comm& comm);
 std::unique_ptr<TrainTask> make_seq2seq_task(const TrainOptions& o, ResumedModel* resumed);
 
 }  // namespace rnngen::train

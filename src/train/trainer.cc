@@ -13,6 +13,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "dist/comm.h"
 #include "io/atomic_file.h"
 #include "io/config_json.h"
 #include "io/dir_lock.h"
@@ -25,6 +26,7 @@
 #include "train/checkpoint.h"
 #include "train/stop_signals.h"
 #include "util/crc32c.h"
+#include "layers/dropout.h"
 #include "train/clip.h"
 #include "train/lr_schedule.h"
 #include "train/optimizer.h"
@@ -85,11 +87,14 @@ int hardware_threads() {
 
 class Trainer {
  public:
-  explicit Trainer(const TrainOptions& o) : o_(o), progress_(!o.quiet) {}
+  explicit Trainer(const TrainOptions& o)
+      : o_(o), comm_(dist::world()), root_(comm_.rank() == 0), progress_(!o.quiet && root_) {}
 
   TrainResult run();
 
  private:
+  void set_up();
+  void check_processes();
   Validation validate_model();
   void log_eval(double train_nll, const Validation& val);
   void create_model_dir();
@@ -105,13 +110,18 @@ class Trainer {
   double lr() const { return schedule_->lr(step_, epoch_); }
 
   TrainOptions o_;
+  // The processes sharing each batch. Rank 0 alone writes (the model, the log, checkpoints, the
+  // progress line); every process computes the same step.
+  dist::Comm& comm_;
+  bool root_;
+  std::optional<io::DirLock> out_lock_;
   Progress progress_;
   std::unique_ptr<TrainTask> task_;
   nlohmann::json data_files_;  // [{"file", "bytes", "crc32c"}] of the training and validation files
   std::unique_ptr<Optimizer> opt_;
   std::unique_ptr<LrSchedule> schedule_;
 
-  Rng drop_rng_{0}, data_rng_{0};
+  Rng data_rng_{0};
   std::string data_rng_epoch_start_;
   int64_t dealt_epoch_ = -1;  // the epoch whose line order has been dealt (-1: none yet)
   // The weights model.safetensors holds (the best so far, or the latest without validation).
@@ -133,6 +143,7 @@ class Trainer {
   int64_t steps_this_run_ = 0;
   int64_t last_eval_step_ = -1;
   int64_t checkpoint_step_ = 0;  // the step of the checkpoint in --out
+  double grads_wait_before_ = 0;  // comm_.grads_wait_seconds() when this run's loop began
 };
 
 void Trainer::check_weights() {
@@ -164,12 +175,22 @@ void Trainer::log_eval(double train_nll, const Validation& val) {
   j["lr"] = lr();
   j["tokens_per_s"] = train_seconds_ > 0 ? tokens_this_run_ / train_seconds_ : 0.0;
   j["elapsed_s"] = elapsed();
+  if (comm_.size() > 1) {
+    j["processes"] = comm_.size();
+    j["allreduce_s_per_step"] =
+        steps_this_run_ ? (comm_.grads_wait_seconds() - grads_wait_before_) / static_cast<double>(steps_this_run_) : 0.0;
+  }
+  if (!root_) return;
   std::ofstream f(fs::path(o_.out) / "train_log.jsonl", std::ios::app);
   f << j.dump() << "\n";
 }
 
 void Trainer::create_model_dir() {
   saved_params_.assign(task_->params(), task_->params() + task_->num_params());
+  if (!root_) {
+    save_checkpoint(o_.out);  // its part of the collective; rank 0 writes
+    return;
+  }
   const fs::path target(o_.out);
   std::error_code ec;
   if (models::is_model_dir(o_.out)) {
@@ -190,7 +211,7 @@ void Trainer::create_model_dir() {
 }
 
 void Trainer::save_model_weights() {
-  models::save_weights((fs::path(o_.out) / "model.safetensors").string(), task_->table(), task_->params());
+  if (root_) models::save_weights((fs::path(o_.out) / "model.safetensors").string(), task_->table(), task_->params());
   saved_params_.assign(task_->params(), task_->params() + task_->num_params());
 }
 
@@ -201,7 +222,7 @@ void Trainer::save_checkpoint(const fs::path& dir) {
     ck.tensors["model/" + p.name].assign(saved_params_.begin() + p.offset, saved_params_.begin() + p.offset + p.size);
   }
   for (const auto& [name, buf] : opt_->state()) ck.tensors["optim/" + name] = *buf;
-  task_->save_state(ck);
+  task_->save_state(ck);  // collective: gathers every process's rows
   std::error_code ec;
   const auto log_path = dir / "train_log.jsonl";
   const auto& s = schedule_->state();
@@ -216,7 +237,10 @@ void Trainer::save_checkpoint(const fs::path& dir) {
              {"optimizer", opt_->name()},
              {"precision", o_.precision},
              {"optimizer_steps", opt_->steps()},
-             {"drop_rng", drop_rng_.save()},
+             // Dropout masks are a function of the seed and the step (layers::dropout_step_key).
+             {"dropout", "counter-v1"},
+             // The processes that trained it: --resume needs as many (dist::row_share).
+             {"processes", comm_.size()},
              {"data_rng_epoch_start", data_rng_epoch_start_},
              {"data_rng", data_rng_.save()},
              {"dealt_epoch", dealt_epoch_},
@@ -226,13 +250,20 @@ void Trainer::save_checkpoint(const fs::path& dir) {
              // What shapes the windows: the data position above means nothing under others.
              {"data", task_->data_meta()},
              {"data_files", data_files_}};
-  write_checkpoint(dir.string(), ck);
+  if (root_) write_checkpoint(dir.string(), ck);
   checkpoint_step_ = step_;
 }
 
 void Trainer::restore_checkpoint() {
   const Checkpoint ck = read_checkpoint(o_.out, o_.resume_from);
   const std::string path = o_.resume_from.empty() ? checkpoint_path(o_.out) : o_.resume_from;
+  // Each process resumes its rows of the carried state: under another process count those
+  // would be other rows, and the run not the one that stopped.
+  const int processes = ck.meta.value("processes", 1);
+  if (processes != comm_.size())
+    throw InputError(path + ": was written by a run of " + std::to_string(processes) + " process(es), not " +
+                     std::to_string(comm_.size()) + ": resume it with mpirun -np " + std::to_string(processes) +
+                     (processes == 1 ? " (or without mpirun)" : ""));
   auto need = [&](const std::string& name, size_t size) -> const std::vector<float>& {
     auto it = ck.tensors.find(name);
     if (it == ck.tensors.end() || it->second.size() != size)
@@ -289,7 +320,7 @@ void Trainer::restore_checkpoint() {
       const auto& v = need("model/" + p.name, p.size);
       std::copy(v.begin(), v.end(), saved_params_.begin() + p.offset);
     }
-    models::save_weights((fs::path(o_.out) / "model.safetensors").string(), task_->table(), saved_params_.data());
+    if (root_) models::save_weights((fs::path(o_.out) / "model.safetensors").string(), task_->table(), saved_params_.data());
   } else {
     saved_params_.assign(task_->params(), task_->params() + task_->num_params());
   }
@@ -305,7 +336,6 @@ void Trainer::restore_checkpoint() {
     run_count_ = m.at("run_count");
     last_eval_step_ = m.at("last_eval_step");
     opt_->set_steps(m.at("optimizer_steps"));
-    drop_rng_.load(m.at("drop_rng"));
     data_rng_epoch_start_ = m.at("data_rng_epoch_start");
     data_rng_.load(m.at("data_rng"));
     // Checkpoints from before "dealt_epoch" was saved re-dealt whenever the epoch had begun.
@@ -321,7 +351,7 @@ void Trainer::restore_checkpoint() {
     // The log keeps exactly the lines written up to this checkpoint.
     const auto log_path = fs::path(o_.out) / "train_log.jsonl";
     std::error_code ec;
-    if (fs::exists(log_path, ec)) fs::resize_file(log_path, m.at("log_bytes").get<int64_t>(), ec);
+    if (root_ && fs::exists(log_path, ec)) fs::resize_file(log_path, m.at("log_bytes").get<int64_t>(), ec);
   } catch (const nlohmann::json::exception& e) {
     throw InputError(path + ": damaged checkpoint metadata: " + e.what());
   }
@@ -333,12 +363,18 @@ void Trainer::restore_checkpoint() {
   }
 }
 
-TrainResult Trainer::run() {
-  validate(o_);
-  const io::DirLock out_lock(o_.out);  // one writer per model directory, until run() returns
-  check_out_dir(o_);
-  ops::set_num_threads(o_.threads > 0 ? o_.threads : hardware_threads());
-  const PrecisionScope precision(o_.precision);
+void Trainer::set_up() {
+  if (comm_.size() > 1) {
+    if (o_.task == "seq2seq")
+      throw InputError("--task seq2seq: training over several processes is not built yet; run it as one process");
+    if (o_.batch_size % comm_.size() != 0)
+      throw InputError("--batch-size " + std::to_string(o_.batch_size) + ": not divisible by the " +
+                       std::to_string(comm_.size()) + " processes (the batch is global, split evenly over them)");
+  }
+  if (root_) {
+    out_lock_.emplace(o_.out);  // one writer per model directory, until run() returns
+    check_out_dir(o_);
+  }
 
   // The task reads the data and builds the tokenizer and the network. A resumed run takes its
   // kind of model and tokenizer from the model in --out, whatever the flags say.
@@ -353,38 +389,75 @@ TrainResult Trainer::run() {
     resumed.tokenizer = text::load_tokenizer((fs::path(o_.out) / "tokenizer.json").string());
   }
   task_ = kind == "seq2seq" ? make_seq2seq_task(o_, o_.resume ? &resumed : nullptr)
-                            : make_lm_task(o_, o_.resume ? &resumed : nullptr);
-  const ModelConfig& cfg = task_->config();
+                            : make_lm_task(o_, o_.resume ? &resumed : nullptr, comm_);
   for (const std::string& f : o_.data) data_files_.push_back(file_fingerprint(f));
   if (!o_.val.empty()) data_files_.push_back(file_fingerprint(o_.val));
-  drop_rng_ = Rng(o_.seed + 1);
   data_rng_ = Rng(o_.seed + 2);
 
   OptimizerOptions oo = optimizer_defaults(o_.optimizer);
   opt_ = make_optimizer(oo, task_->num_params());
   const double default_lr = o_.optimizer == "sgd" ? 1.0 : o_.optimizer.rfind("rmsprop", 0) == 0 ? 1e-3 : 2e-3;
-  const int per_epoch = task_->windows();
   LrScheduleOptions so;
   so.rule = parse_lr_rule(o_.lr_schedule);
   so.lr = o_.lr.value_or(default_lr);
   so.decay = o_.lr_decay;
   so.decay_after = o_.lr_decay_after;
-  so.total_steps = o_.max_steps > 0 ? o_.max_steps : static_cast<int64_t>(o_.epochs) * per_epoch;
+  so.total_steps = o_.max_steps > 0 ? o_.max_steps : static_cast<int64_t>(o_.epochs) * task_->windows();
   schedule_ = std::make_unique<LrSchedule>(so);
 
   if (o_.resume) restore_checkpoint();
-  else create_model_dir();
+}
+
+void Trainer::check_processes() {
+  if (comm_.size() == 1) return;
+  // Every process must have read the same files and built the same network: the batches they
+  // share out would otherwise not be one batch.
+  const uint32_t data = util::crc32c(0, data_files_.dump());
+  if (!comm_.same(task_->windows()) || !comm_.same(static_cast<int64_t>(task_->num_params())) || !comm_.same(data))
+    throw InputError("the " + std::to_string(comm_.size()) +
+                     " processes read different training data or built different models: every process needs the "
+                     "same files at the same paths (docs/distributed.md)");
+  // Bitwise the same starting weights everywhere, whatever each process computed.
+  comm_.broadcast(task_->params(), task_->num_params());
+}
+
+TrainResult Trainer::run() {
+  validate(o_);
+  comm_.set_timeout(o_.mpi_timeout);
+  comm_.set_bucket_bytes(static_cast<size_t>(o_.bucket_mb * 1024 * 1024));
+  comm_.set_overlap(o_.overlap);
+  ops::set_num_threads(o_.threads > 0 ? o_.threads : hardware_threads());
+  const PrecisionScope precision(o_.precision);
+  // A process that fails here (its lock, --out, a file it cannot read) must end the others too,
+  // not leave them waiting in the first collective: all vote before any collective.
+  std::exception_ptr failed;
+  try {
+    set_up();
+  } catch (...) {
+    failed = std::current_exception();
+  }
+  if (comm_.any(failed != nullptr)) {
+    if (failed) std::rethrow_exception(failed);
+    throw dist::DistError("process " + std::to_string(comm_.rank()) +
+                          ": another process failed while setting up (see its message)");
+  }
+  check_processes();
+  if (!o_.resume) create_model_dir();
+  const ModelConfig& cfg = task_->config();
+  const int per_epoch = task_->windows();
 
   progress_.message("rnngen train: " + std::string(cfg.task == "seq2seq" ? "seq2seq, " : "") +
                     std::to_string(task_->num_params()) + " parameters, vocab " +
                     std::to_string(cfg.vocab_size) + ", " + std::to_string(per_epoch) +
                     " steps per epoch, " + std::to_string(ops::num_threads()) + " threads" +
+                    (comm_.size() > 1 ? " x " + std::to_string(comm_.size()) + " processes" : "") +
                     (o_.precision == "bf16" ? ", bf16 GEMMs" : "") +
                     (o_.resume ? ", resuming at step " + std::to_string(step_) : ""));
   if (!task_->note().empty()) progress_.message(task_->note());
 
   const StopSignalGuard stop_signals;  // SIGINT, SIGTERM, SIGHUP: stop after this step
   start_ = Clock::now();
+  grads_wait_before_ = comm_.grads_wait_seconds();
   TrainResult res;
   auto evaluate_and_log = [&] {
     check_weights();
@@ -420,15 +493,26 @@ TrainResult Trainer::run() {
     bool stop = false;
     while (window_ < per_epoch) {
       if (o_.max_steps > 0 && step_ >= o_.max_steps) { stopped = "max-steps"; stop = true; break; }
-      if (o_.max_time > 0 && seconds_since(*start_) >= o_.max_time) { stopped = "max-time"; stop = true; break; }
-      if (stop_signal()) { stopped = "interrupt"; stop = true; break; }
+      // Every process stops at the same step: the time limit and a signal are voted on.
+      double why[2] = {o_.max_time > 0 && seconds_since(*start_) >= o_.max_time ? 1.0 : 0.0, stop_signal() ? 1.0 : 0.0};
+      comm_.sum(why, 2);
+      if (why[0] > 0) { stopped = "max-time"; stop = true; break; }
+      if (why[1] > 0) { stopped = "interrupt"; stop = true; break; }
       const auto t0 = Clock::now();
-      const StepLoss loss = task_->forward(window_, drop_rng_);
-      const double sum = loss.sum;
-      const int count = loss.count;
-      if (!std::isfinite(sum)) diverged(step_ + 1, "the loss is " + number_text(sum / std::max(count, 1)));
+      const StepLoss loss = task_->forward(window_, layers::dropout_step_key(o_.seed, step_));
+      // The loss is the mean over the global batch's tokens: every process scales its
+      // gradients by the global count, so that their sum is the one process's gradient.
+      double global[2] = {loss.sum, static_cast<double>(loss.count)};
+      comm_.sum(global, 2);
+      const double sum = global[0];
+      const int64_t count = static_cast<int64_t>(global[1]);
+      if (!std::isfinite(sum)) diverged(step_ + 1, "the loss is " + number_text(sum / static_cast<double>(std::max<int64_t>(count, 1))));
       if (count > 0) {
-        task_->backward(1.0f / static_cast<float>(count));
+        comm_.grads_begin(task_->grads(), task_->num_params());
+        TrainTask::GradsReady ready;
+        if (comm_.size() > 1) ready = [this](size_t offset) { comm_.grads_ready(offset); };
+        task_->backward(1.0f / static_cast<float>(count), ready);
+        comm_.grads_end();
         float clip = 1.0f;  // clipping's factor, applied as the optimizer reads the gradients
         if (o_.clip > 0) {  // the norm comes with clipping; without it, the next loss shows a bad step
           const double norm = grad_norm(task_->grads(), task_->num_params());
@@ -465,7 +549,7 @@ TrainResult Trainer::run() {
       if (o_.eval_every > 0 && step_ % o_.eval_every == 0 && window_ < per_epoch) evaluate_and_log();
       if (o_.sample_every > 0 && step_ % o_.sample_every == 0) {
         check_weights();
-        task_->print_samples(step_, progress_);
+        if (root_) task_->print_samples(step_, progress_);
       }
       if (step_ % o_.checkpoint_every == 0) save_checkpoint();
     }
@@ -484,6 +568,14 @@ TrainResult Trainer::run() {
     if (last_eval_step_ != step_) evaluate_and_log();
   }
   progress_.finish();
+  if (comm_.size() > 1 && steps_this_run_ > 0) {
+    char line[160];
+    const double wait = comm_.grads_wait_seconds() - grads_wait_before_;
+    std::snprintf(line, sizeof line, "allreduce: %.2f ms per step waited for the gradient sum (%.1f%% of %.2f ms per step), %d processes",
+                  1e3 * wait / static_cast<double>(steps_this_run_), 100 * wait / std::max(1e-9, train_seconds_),
+                  1e3 * train_seconds_ / static_cast<double>(steps_this_run_), comm_.size());
+    progress_.message(line);
+  }
 
   res.steps = step_;
   res.tokens = tokens_;

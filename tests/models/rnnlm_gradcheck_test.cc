@@ -48,8 +48,8 @@ TEST_P(RnnLmGrad, MatchesFiniteDifferences) {
 
   models::ForwardOptions opt{c.dropout > 0 || c.embed_dropout > 0, true};
   auto loss = [&] {
-    Rng mask_rng(11);  // the same dropout mask for every evaluation
-    double s = m.forward(ids.data(), tg.data(), B, T, &init, opt, &mask_rng);
+    const layers::DropoutKey mask_key{11, 0};  // the same dropout mask for every evaluation
+    double s = m.forward(ids.data(), tg.data(), B, T, &init, opt, &mask_key);
     return s / m.counted();
   };
   loss();
@@ -89,8 +89,8 @@ double logit_change_from_dropout(const ModelConfig& cfg) {
   std::vector<int32_t> ids = {1, 2, 3, 4};
   m.forward(ids.data(), nullptr, 1, 4, nullptr, {false, false});
   std::vector<double> plain(m.logits(), m.logits() + 4 * cfg.vocab_size);
-  Rng drng(5);
-  m.forward(ids.data(), nullptr, 1, 4, nullptr, {true, false}, &drng);
+  const layers::DropoutKey drop{5, 0};
+  m.forward(ids.data(), nullptr, 1, 4, nullptr, {true, false}, &drop);
   double diff = 0;
   for (size_t i = 0; i < plain.size(); ++i) diff += std::abs(plain[i] - m.logits()[i]);
   return diff;

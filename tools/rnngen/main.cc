@@ -11,6 +11,7 @@
 #include <string>
 
 #include "commands.h"
+#include "dist/comm.h"
 #include "rnngen/error.h"
 
 namespace {
@@ -27,7 +28,7 @@ int usage_error(const std::string& command, std::string message) {
 
 }  // namespace
 
-int main(int argc, char** argv) {
+static int run_main(int argc, char** argv) {
   // Two settings the C runtime reads when it loads, before main, so set them and run again
   // (once: they are then set) unless the user chose otherwise:
   //
@@ -101,4 +102,10 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "rnngen: error: %s\n", e.what());
     return 1;
   }
+}
+
+int main(int argc, char** argv) {
+  // Under mpirun: MPI_Finalize on success, MPI_Abort on failure (so that no peer waits on a
+  // process that has gone). Without MPI this returns the code as it is.
+  return rnngen::dist::finish(run_main(argc, argv));
 }

@@ -80,6 +80,14 @@ void add_train(CLI::App& app, Runner& run) {
   sub->add_flag("--force", o->force, "replace a model already in --out")->group(book);
   sub->add_flag("-q,--quiet", o->quiet, "no progress output")->group(book);
 
+  auto* dist = "Several processes (mpirun -np N rnngen train ...; docs/distributed.md)";
+  sub->add_option("--mpi-timeout", o->mpi_timeout,
+                  "seconds to wait for the other processes before giving up (a peer died or hangs)")
+      ->capture_default_str()->group(dist);
+  sub->add_option("--bucket-mb", o->bucket_mb, "MiB of gradients per allreduce")->capture_default_str()->group(dist);
+  sub->add_flag("--no-overlap", [o](int64_t) { o->overlap = false; },
+                "sum the gradients after backward instead of during it")->group(dist);
+
   sub->callback([&run, o] {
     run = [o] {
       if (!o->resume_from.empty()) o->resume = true;
