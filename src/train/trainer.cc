@@ -584,6 +584,7 @@ TrainResult Trainer::run() {
   res.elapsed_s = elapsed();
   res.stopped_by = stopped;
   res.signal = stop_signal();
+  res.root = root_;
   return res;
 }
 

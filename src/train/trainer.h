@@ -17,6 +17,7 @@ struct TrainResult {
   double elapsed_s = 0;
   std::string stopped_by;  // "epochs" | "max-steps" | "max-time" | "interrupt"
   int signal = 0;          // for "interrupt": the signal (SIGINT, SIGTERM or SIGHUP)
+  bool root = true;        // this process reports (rank 0 of several under mpirun, or the only one)
 };
 
 // Thrown by run_training at the first step whose loss or gradient norm is not finite, or when

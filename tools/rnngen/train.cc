@@ -92,7 +92,7 @@ void add_train(CLI::App& app, Runner& run) {
     run = [o] {
       if (!o->resume_from.empty()) o->resume = true;
       const train::TrainResult r = train::run_training(*o);
-      if (!o->quiet) {
+      if (!o->quiet && r.root) {
         std::fprintf(stderr, "\nStopped by %s after %lld steps (%lld tokens, %.0f s).", r.stopped_by.c_str(),
                      static_cast<long long>(r.steps), static_cast<long long>(r.tokens), r.elapsed_s);
         if (r.best_val_nll >= 0) std::fprintf(stderr, " Best validation loss %.4f nats/token.", r.best_val_nll);
