@@ -216,6 +216,12 @@ void Trainer::save_model_weights() {
 }
 
 void Trainer::save_checkpoint(const fs::path& dir) {
+  // Rank 0's checkpoint stands for every process: check that they still hold the same weights
+  // (an allreduce that summed in a different order on some process would part them).
+  if (comm_.size() > 1 &&
+      !comm_.same(util::crc32c(0, task_->params(), task_->num_params() * sizeof(float))))
+    throw dist::DistError("the processes' weights differ at step " + std::to_string(step_) +
+                          ": the MPI library's allreduce did not give every process the same sum");
   Checkpoint ck;
   for (const auto& p : task_->table().entries()) {
     ck.tensors["param/" + p.name].assign(task_->params() + p.offset, task_->params() + p.offset + p.size);
