@@ -221,7 +221,7 @@ void Trainer::save_checkpoint(const fs::path& dir) {
   if (comm_.size() > 1 &&
       !comm_.same(util::crc32c(0, task_->params(), task_->num_params() * sizeof(float))))
     throw dist::DistError("the processes' weights differ at step " + std::to_string(step_) +
-                          ": the MPI library's allreduce did not give every process the same sum");
+                          ": rnngen or the MPI library summed the gradients differently on some process (please report it)");
   Checkpoint ck;
   for (const auto& p : task_->table().entries()) {
     ck.tensors["param/" + p.name].assign(task_->params() + p.offset, task_->params() + p.offset + p.size);
