@@ -53,6 +53,11 @@ class Comm {
 // launcher (mpirun, srun), else the single process.
 Comm& world();
 
+// When every process failed in the same place (the same flags and data give the same error),
+// rank 0 alone reports it: the others call silence_errors() and the CLI prints nothing for them.
+void silence_errors();
+bool errors_silenced();
+
 // Called once by the CLI as it exits: MPI_Finalize on success; on failure MPI_Abort with
 // `code`, so that the peers are not left waiting for this process. Returns `code`.
 int finish(int code);

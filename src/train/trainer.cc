@@ -428,25 +428,30 @@ void Trainer::check_processes() {
 }
 
 TrainResult Trainer::run() {
-  validate(o_);
-  comm_.set_timeout(o_.mpi_timeout);
-  comm_.set_bucket_bytes(static_cast<size_t>(o_.bucket_mb * 1024 * 1024));
-  comm_.set_overlap(o_.overlap);
-  ops::set_num_threads(o_.threads > 0 ? o_.threads : hardware_threads());
-  const PrecisionScope precision(o_.precision);
-  // A process that fails here (its lock, --out, a file it cannot read) must end the others too,
-  // not leave them waiting in the first collective: all vote before any collective.
+  // A process that fails here (a flag, its lock, --out, a file it cannot read) must end the
+  // others too, not leave them waiting in the first collective: all vote before any collective.
   std::exception_ptr failed;
+  std::optional<PrecisionScope> precision;
   try {
+    validate(o_);
+    ops::set_num_threads(o_.threads > 0 ? o_.threads : hardware_threads());
+    precision.emplace(o_.precision);
     set_up();
   } catch (...) {
     failed = std::current_exception();
   }
-  if (comm_.any(failed != nullptr)) {
-    if (failed) std::rethrow_exception(failed);
-    throw dist::DistError("process " + std::to_string(comm_.rank()) +
-                          ": another process failed while setting up (see its message)");
+  double failures = failed ? 1 : 0;
+  comm_.sum(&failures, 1);
+  if (failures > 0) {
+    if (!failed)
+      throw dist::DistError("process " + std::to_string(comm_.rank()) +
+                            ": another process failed while setting up (see its message)");
+    if (failures == comm_.size() && !root_) dist::silence_errors();  // rank 0 says it for all
+    std::rethrow_exception(failed);
   }
+  comm_.set_timeout(o_.mpi_timeout);
+  comm_.set_bucket_bytes(static_cast<size_t>(o_.bucket_mb * 1024 * 1024));
+  comm_.set_overlap(o_.overlap);
   check_processes();
   if (!o_.resume) create_model_dir();
   const ModelConfig& cfg = task_->config();

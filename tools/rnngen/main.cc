@@ -96,10 +96,10 @@ static int run_main(int argc, char** argv) {
     std::string message = e.what();
     for (char& c : message)
       if (c == '\n' || c == '\r') c = ' ';
-    std::fprintf(stderr, "rnngen: %s\n", message.c_str());
+    if (!rnngen::dist::errors_silenced()) std::fprintf(stderr, "rnngen: %s\n", message.c_str());
     return 2;
   } catch (const std::exception& e) {
-    std::fprintf(stderr, "rnngen: error: %s\n", e.what());
+    if (!rnngen::dist::errors_silenced()) std::fprintf(stderr, "rnngen: error: %s\n", e.what());
     return 1;
   }
 }
