@@ -11,6 +11,8 @@
 #include <optional>
 #include <thread>
 
+#include <sched.h>
+
 #include <nlohmann/json.hpp>
 
 #include "dist/comm.h"
@@ -81,6 +83,15 @@ std::string number_text(double v) {
 int hardware_threads() {
   unsigned n = std::thread::hardware_concurrency();
   return n ? static_cast<int>(n) : 1;
+}
+
+// The cores this process may run on: under mpirun each process is bound (Open MPI binds to a
+// core for N <= 2, to a socket above), and threads beyond its cores would share them.
+int allowed_cores() {
+  cpu_set_t set;
+  CPU_ZERO(&set);
+  if (sched_getaffinity(0, sizeof set, &set) != 0) return hardware_threads();
+  return std::max(1, CPU_COUNT(&set));
 }
 
 }  // namespace
@@ -434,7 +445,8 @@ TrainResult Trainer::run() {
   std::optional<PrecisionScope> precision;
   try {
     validate(o_);
-    ops::set_num_threads(o_.threads > 0 ? o_.threads : hardware_threads());
+    // Several processes: "all cores" means the cores this one is bound to.
+    ops::set_num_threads(o_.threads > 0 ? o_.threads : comm_.size() > 1 ? allowed_cores() : hardware_threads());
     precision.emplace(o_.precision);
     set_up();
   } catch (...) {
@@ -465,6 +477,10 @@ TrainResult Trainer::run() {
                     (o_.precision == "bf16" ? ", bf16 GEMMs" : "") +
                     (o_.resume ? ", resuming at step " + std::to_string(step_) : ""));
   if (!task_->note().empty()) progress_.message(task_->note());
+  if (comm_.size() > 1 && ops::num_threads() > allowed_cores())
+    progress_.message("note: --threads " + std::to_string(ops::num_threads()) + " but each process is bound to " +
+                      std::to_string(allowed_cores()) + " core(s); give mpirun --bind-to none or --map-by ppr:1:socket "
+                      "(docs/distributed.md)");
 
   const StopSignalGuard stop_signals;  // SIGINT, SIGTERM, SIGHUP: stop after this step
   start_ = Clock::now();
