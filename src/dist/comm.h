@@ -58,8 +58,9 @@ Comm& world();
 void silence_errors();
 bool errors_silenced();
 
-// Called once by the CLI as it exits: MPI_Finalize on success; on failure MPI_Abort with
-// `code`, so that the peers are not left waiting for this process. Returns `code`.
+// Called once by the CLI as it exits: MPI_Finalize on success (0) or a clean stop by a signal
+// (128 + signal); on failure MPI_Abort with `code`, so that the peers are not left waiting for
+// this process. Returns `code`.
 int finish(int code);
 
 // The rows [begin, end) of a batch of `rows` that process `rank` of `size` takes: contiguous

@@ -196,9 +196,11 @@ Comm& world() {
 
 int finish(int code) {
   if (!g_mpi) return code;
-  if (code == 0) {
+  // 0, or 128 + a signal: training stopped cleanly on every process (a signal stop is voted
+  // on and ends in a collective), so none waits for another. Errors abort the job.
+  if (code == 0 || code > 128) {
     g_mpi->finalize();
-    return 0;
+    return code;
   }
   std::fflush(stderr);
   g_mpi->abort(code);  // ends every process of the job; does not return

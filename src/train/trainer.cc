@@ -594,6 +594,9 @@ TrainResult Trainer::run() {
     save_checkpoint();
     if (last_eval_step_ != step_) evaluate_and_log();
   }
+  // No process leaves before rank 0 has written: a stop by signal exits non-zero, and the CLI's
+  // MPI_Abort would end rank 0 in the middle of its last save.
+  comm_.any(false);
   progress_.finish();
   if (comm_.size() > 1 && steps_this_run_ > 0) {
     char line[160];
