@@ -90,8 +90,9 @@ class Trainer {
   TrainResult run();
 
  private:
-  Validation validate_model();
+  Validation validate_model() { return task_->validate(o_.val_sample); }
   void log_eval(double train_nll, const Validation& val);
+  void final_full_validation();
   void create_model_dir();
   void save_model_weights();
   void save_checkpoint(const fs::path& dir);
@@ -102,7 +103,15 @@ class Trainer {
   void check_weights();
   [[noreturn]] void diverged(int64_t step, const std::string& what);
   void restore_checkpoint();
-  double lr() const { return schedule_->lr(step_, epoch_); }
+  double lr() const { return schedule_->lr(step_, epoch_, time_spent()); }
+  // The share of the --max-time budget spent, for the schedule: the training time of earlier
+  // runs (--resume) plus this run's, over that plus this run's budget, so that a resumed run
+  // carries on the decay where it was rather than starting it again.
+  double time_spent() const {
+    if (o_.max_time <= 0) return 0.0;
+    const double now = start_ ? seconds_since(*start_) : 0.0;
+    return (elapsed_before_ + now) / (elapsed_before_ + o_.max_time);
+  }
 
   TrainOptions o_;
   Progress progress_;
@@ -133,6 +142,7 @@ class Trainer {
   int64_t steps_this_run_ = 0;
   int64_t last_eval_step_ = -1;
   int64_t checkpoint_step_ = 0;  // the step of the checkpoint in --out
+  bool sampled_validation_ = false;  // some evaluation scored only a sample of the held-out data
 };
 
 void Trainer::check_weights() {
@@ -150,8 +160,6 @@ void Trainer::diverged(int64_t step, const std::string& what) {
                          std::to_string(checkpoint_step_) + "): try a lower --lr or a --clip, with --resume or from the start");
 }
 
-Validation Trainer::validate_model() { return task_->validate(); }
-
 void Trainer::log_eval(double train_nll, const Validation& val) {
   nlohmann::ordered_json j;
   j["step"] = step_;
@@ -159,6 +167,7 @@ void Trainer::log_eval(double train_nll, const Validation& val) {
   j["tokens"] = tokens_;
   j["train_nll"] = train_nll;
   j["val_nll"] = val.nll < 0 ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(val.nll);
+  if (val.partial) j["val_tokens"] = o_.val_sample;  // a sample; lines without it scored all
   if (task_->config().task == "seq2seq")
     j["val_accuracy"] = val.accuracy < 0 ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(val.accuracy);
   j["lr"] = lr();
@@ -337,8 +346,8 @@ TrainResult Trainer::run() {
   validate(o_);
   const io::DirLock out_lock(o_.out);  // one writer per model directory, until run() returns
   check_out_dir(o_);
+  const auto started = Clock::now();
   ops::set_num_threads(o_.threads > 0 ? o_.threads : hardware_threads());
-  const PrecisionScope precision(o_.precision);
 
   // The task reads the data and builds the tokenizer and the network. A resumed run takes its
   // kind of model and tokenizer from the model in --out, whatever the flags say.
@@ -352,6 +361,8 @@ TrainResult Trainer::run() {
       throw InputError("--out " + o_.out + ": holds a " + kind + " model; resume it with --task " + kind);
     resumed.tokenizer = text::load_tokenizer((fs::path(o_.out) / "tokenizer.json").string());
   }
+  o_.precision = resolve_precision(o_.precision, kind);
+  const PrecisionScope precision(o_.precision);
   task_ = kind == "seq2seq" ? make_seq2seq_task(o_, o_.resume ? &resumed : nullptr)
                             : make_lm_task(o_, o_.resume ? &resumed : nullptr);
   const ModelConfig& cfg = task_->config();
@@ -369,7 +380,11 @@ TrainResult Trainer::run() {
   so.lr = o_.lr.value_or(default_lr);
   so.decay = o_.lr_decay;
   so.decay_after = o_.lr_decay_after;
-  so.total_steps = o_.max_steps > 0 ? o_.max_steps : static_cast<int64_t>(o_.epochs) * per_epoch;
+  so.total_steps = o_.max_steps > 0 ? std::min(o_.max_steps, static_cast<int64_t>(o_.epochs) * per_epoch)
+                                    : static_cast<int64_t>(o_.epochs) * per_epoch;
+  so.time_budget = o_.max_time > 0;
+  so.warmup_steps = o_.warmup;
+  so.min_lr = o_.min_lr;
   schedule_ = std::make_unique<LrSchedule>(so);
 
   if (o_.resume) restore_checkpoint();
@@ -379,8 +394,9 @@ TrainResult Trainer::run() {
                     std::to_string(task_->num_params()) + " parameters, vocab " +
                     std::to_string(cfg.vocab_size) + ", " + std::to_string(per_epoch) +
                     " steps per epoch, " + std::to_string(ops::num_threads()) + " threads" +
-                    (o_.precision == "bf16" ? ", bf16 GEMMs" : "") +
-                    (o_.resume ? ", resuming at step " + std::to_string(step_) : ""));
+                    (o_.precision == "bf16" ? ", bf16 GEMMs" : ", fp32") +
+                    (o_.resume ? ", resuming at step " + std::to_string(step_) : "") + "; ready in " +
+                    number_text(std::round(seconds_since(started) * 100) / 100) + " s");
   if (!task_->note().empty()) progress_.message(task_->note());
 
   const StopSignalGuard stop_signals;  // SIGINT, SIGTERM, SIGHUP: stop after this step
@@ -390,6 +406,7 @@ TrainResult Trainer::run() {
     check_weights();
     const double train_nll = run_count_ ? run_nll_ / run_count_ : 0.0;
     const Validation v = validate_model();
+    sampled_validation_ = sampled_validation_ || v.partial;
     const double val = v.nll;
     last_train_nll_ = train_nll;
     last_eval_step_ = step_;
@@ -481,8 +498,9 @@ TrainResult Trainer::run() {
     // never stopped; then evaluate (and save the model) for the user, which that run would
     // not have done here. --resume rewinds the log and model.safetensors to the checkpoint.
     save_checkpoint();
-    if (last_eval_step_ != step_) evaluate_and_log();
+    if (last_eval_step_ != step_ && !sampled_validation_) evaluate_and_log();
   }
+  if (sampled_validation_) final_full_validation();
   progress_.finish();
 
   res.steps = step_;
@@ -493,6 +511,34 @@ TrainResult Trainer::run() {
   res.stopped_by = stopped;
   res.signal = stop_signal();
   return res;
+}
+
+// The evaluations along the way scored a sample of the held-out data; the model the user gets
+// is chosen on all of it: the final weights against the best ones the samples picked.
+void Trainer::final_full_validation() {
+  check_weights();
+  const Validation last = task_->validate(0);
+  const size_t n = task_->num_params();
+  const bool same = std::equal(saved_params_.begin(), saved_params_.end(), task_->params());
+  Validation best = last;
+  if (!same) {
+    const std::vector<float> current(task_->params(), task_->params() + n);
+    std::copy(saved_params_.begin(), saved_params_.end(), task_->params());
+    best = task_->validate(0);
+    std::copy(current.begin(), current.end(), task_->params());
+  }
+  const bool keep_final = same || last.nll <= best.nll;
+  if (keep_final && !same) save_model_weights();
+  const Validation& kept = keep_final ? last : best;
+  best_val_ = kept.nll;
+  log_eval(run_count_ ? run_nll_ / run_count_ : last_train_nll_, kept);
+  char line[200];
+  if (same)
+    std::snprintf(line, sizeof line, "all held-out data: %.4f (the saved model)", last.nll);
+  else
+    std::snprintf(line, sizeof line, "all held-out data: final weights %.4f, best earlier weights %.4f: kept the %s",
+                  last.nll, best.nll, keep_final ? "final ones (saved)" : "earlier ones");
+  progress_.message(line);
 }
 
 TrainResult run_training(const TrainOptions& options) {

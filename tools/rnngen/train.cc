@@ -2,6 +2,7 @@
 #include <cstdio>
 
 #include "commands.h"
+#include "train/recipe.h"
 #include "train/trainer.h"
 
 namespace rnngen::cli {
@@ -55,7 +56,12 @@ void add_train(CLI::App& app, Runner& run) {
   sub->add_option("--optimizer", o->optimizer, "sgd | adam | adamw | rmsprop | rmsprop-keras")->capture_default_str()->group(sched);
   sub->add_option("--lr", o->lr, "learning rate (default: adam 2e-3, sgd 1, rmsprop 1e-3)")->group(sched);
   sub->add_option("--clip", o->clip, "clip the global gradient norm (0 = off)")->capture_default_str()->group(sched);
-  sub->add_option("--lr-schedule", o->lr_schedule, "constant | step | plateau | cosine")->capture_default_str()->group(sched);
+  sub->add_option("--lr-schedule", o->lr_schedule,
+                  "constant | step | plateau | cosine | linear (cosine and linear decay to --min-lr at the end of "
+                  "the run: --epochs, --max-steps or --max-time, whichever ends it first)")
+      ->capture_default_str()->group(sched);
+  sub->add_option("--warmup", o->warmup, "steps of linear warm-up to --lr at the start")->capture_default_str()->group(sched);
+  sub->add_option("--min-lr", o->min_lr, "the rate cosine and linear decay to")->capture_default_str()->group(sched);
   sub->add_option("--lr-decay", o->lr_decay, "factor F for step and plateau")->capture_default_str()->group(sched);
   sub->add_option("--lr-decay-after", o->lr_decay_after, "step: decay each epoch after the first E")->capture_default_str()->group(sched);
 
@@ -63,14 +69,18 @@ void add_train(CLI::App& app, Runner& run) {
   sub->add_option("--val", o->val, "validation text file")->group(book);
   sub->add_option("--val-fraction", o->val_fraction, "hold out the last fraction of the data (0 = none)")->capture_default_str()->group(book);
   sub->add_option("--eval-every", o->eval_every, "steps between validations (0 = each epoch)")->group(book);
+  sub->add_option("--val-sample", o->val_sample,
+                  "held-out tokens each validation during training scores (0 = all); all of them are scored "
+                  "at the end")
+      ->capture_default_str()->group(book);
   sub->add_option("--checkpoint-every", o->checkpoint_every, "steps between checkpoints")->capture_default_str()->group(book);
   sub->add_option("--sample-every", o->sample_every, "print samples at T = 0.2, 0.5, 1.0, 1.2 every N steps")->group(book);
   sub->add_option("--sample-length", o->sample_length, "tokens per printed sample")->capture_default_str()->group(book);
   sub->add_option("--seed", o->seed, "random seed (same seed + threads = same model bytes)")->capture_default_str()->check(not_negative())->group(book);
   sub->add_option("--threads", o->threads, "threads (0 = all cores)")->group(book);
   sub->add_option("--precision", o->precision,
-                  "fp32 | bf16: GEMM inputs rounded to bf16, sums and weights fp32 (CPUs with AVX512-BF16; "
-                  "about 2x the GEMM rate on Zen 5)")
+                  "auto | fp32 | bf16: GEMM inputs rounded to bf16, sums and weights fp32 (CPUs with AVX512-BF16; "
+                  "about 2x the GEMM rate on Zen 5). auto: bf16 for language models where the CPU has it")
       ->capture_default_str()->group(book);
   sub->add_flag("--resume", o->resume, "continue from the checkpoint in --out")->group(book);
   sub->add_option("--resume-from", o->resume_from,
@@ -80,9 +90,17 @@ void add_train(CLI::App& app, Runner& run) {
   sub->add_flag("--force", o->force, "replace a model already in --out")->group(book);
   sub->add_flag("-q,--quiet", o->quiet, "no progress output")->group(book);
 
-  sub->callback([&run, o] {
-    run = [o] {
+  sub->callback([&run, o, sub] {
+    // The budget's recipe, for what the command line leaves open (not on --resume: the model
+    // in --out already fixes the network, and the checkpoint the schedule).
+    std::vector<train::RecipeChoice> recipe;
+    if (!o->resume && o->resume_from.empty())
+      recipe = train::apply_budget_recipe(*o, [sub](const std::string& flag) { return sub->get_option(flag)->count() > 0; });
+    run = [o, recipe] {
       if (!o->resume_from.empty()) o->resume = true;
+      if (!recipe.empty() && !o->quiet)
+        std::fprintf(stderr, "rnngen train: for a %g-second budget: %s (docs/quality.md; any flag overrides)\n",
+                     o->max_time, train::to_flags(recipe).c_str());
       const train::TrainResult r = train::run_training(*o);
       if (!o->quiet) {
         std::fprintf(stderr, "\nStopped by %s after %lld steps (%lld tokens, %.0f s).", r.stopped_by.c_str(),
