@@ -107,6 +107,7 @@ def main():
     ap.add_argument("--val", required=True)
     ap.add_argument("--json", required=True, help="results file to write")
     ap.add_argument("--max-time", type=float, default=300)
+    ap.add_argument("--max-steps", type=int, default=0, help="stop after this many steps too (0 = no limit)")
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--embed-size", type=int, default=256)
     ap.add_argument("--hidden-size", type=int, default=256)
@@ -175,7 +176,7 @@ def main():
     while not done:
         state = None  # a new epoch starts from a zero state
         for w, pair in enumerate(windows):
-            if time.monotonic() - t0 >= a.max_time:
+            if time.monotonic() - t0 >= a.max_time or (a.max_steps and step >= a.max_steps):
                 done = True
                 break
             s0 = time.monotonic()

@@ -82,15 +82,36 @@ TEST(TimeBudget, SampledValidationAlongTheWayWholeAtTheEnd) {
 TEST(TimeBudget, BudgetRecipeIsPrintedAndFlagsOverrideIt) {
   TempDir tmp;
   const std::string data = tmp.write("data.txt", tiny_corpus());
-  const CliResult r = run_cli({"train", data, "--out", tmp.file("m"), "--max-time", "0.5", "--hidden-size", "8",
-                               "--embed-size", "4", "--batch-size", "2", "--seq-len", "8", "--threads", "1", "--precision", "fp32"});
+  const std::vector<std::string> args = {"train", data, "--out", tmp.file("m"), "--max-time", "0.5", "--hidden-size", "8",
+                                         "--embed-size", "4", "--threads", "1", "--precision", "fp32"};
+  const CliResult r = run_cli(args);
   ASSERT_EQ(r.exit_code, 0) << show(r);
+  EXPECT_NE(r.err.find("--batch-size"), std::string::npos) << r.err;
   EXPECT_NE(r.err.find("for a 0.5-second budget:"), std::string::npos) << r.err;
   EXPECT_NE(r.err.find("--lr-schedule cosine"), std::string::npos) << r.err;
   EXPECT_EQ(r.err.find("--hidden-size"), std::string::npos) << "given flags are not overridden: " << r.err;
   const auto cfg = nlohmann::json::parse(TempDir::read(tmp.file("m") + "/config.json"));
   EXPECT_EQ(cfg["hidden_size"], 8);
   EXPECT_GT(cfg["num_layers"].get<int>(), 0);
+  // The same command with --resume continues it: the recipe's batching is chosen again.
+  const CliResult again = run_cli(args + std::vector<std::string>{"--resume"});
+  EXPECT_EQ(again.exit_code, 0) << show(again);
+}
+
+TEST(TimeBudget, BadScheduleFlagsAreUsageErrorsNamingTheFlag) {
+  TempDir tmp;
+  const std::string data = tmp.write("data.txt", tiny_corpus());
+  const std::vector<std::vector<std::string>> cases = {
+      {"--warmup", "-1"}, {"--val-sample", "-5"}, {"--min-lr", "nan"},
+      {"--lr-schedule", "cosine", "--lr", "0.01", "--min-lr", "0.02"}};
+  for (const auto& extra : cases) {
+    const std::string out = tmp.file("m" + std::to_string(&extra - cases.data()));
+    const CliResult r = run_cli(tiny_train_args(data, out) + extra);
+    const std::string flag = extra[0] == "--lr-schedule" ? "--min-lr" : extra[0];
+    EXPECT_EQ(r.exit_code, 2) << show(r);
+    EXPECT_NE(r.err.find(flag), std::string::npos) << r.err;
+    EXPECT_FALSE(std::filesystem::exists(out)) << "a refused run writes nothing";
+  }
 }
 
 }  // namespace

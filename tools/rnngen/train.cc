@@ -91,11 +91,11 @@ void add_train(CLI::App& app, Runner& run) {
   sub->add_flag("-q,--quiet", o->quiet, "no progress output")->group(book);
 
   sub->callback([&run, o, sub] {
-    // The budget's recipe, for what the command line leaves open (not on --resume: the model
-    // in --out already fixes the network, and the checkpoint the schedule).
-    std::vector<train::RecipeChoice> recipe;
-    if (!o->resume && o->resume_from.empty())
-      recipe = train::apply_budget_recipe(*o, [sub](const std::string& flag) { return sub->get_option(flag)->count() > 0; });
+    // The budget's recipe, for what the command line leaves open. On --resume too: the same
+    // command with --resume must continue the same schedule and batching (the network comes
+    // from the model in --out whatever the flags say).
+    const std::vector<train::RecipeChoice> recipe =
+        train::apply_budget_recipe(*o, [sub](const std::string& flag) { return sub->get_option(flag)->count() > 0; });
     run = [o, recipe] {
       if (!o->resume_from.empty()) o->resume = true;
       if (!recipe.empty() && !o->quiet)
