@@ -114,6 +114,12 @@ void check(const Case& c) {
   }
 }
 
+std::string case_name(const ::testing::TestParamInfo<Case>& i) {
+  static const char* fmt[] = {"fp32", "bf16", "int8"};
+  return std::string(i.param.cell) + "_e" + std::to_string(i.param.embed) + "_h" + std::to_string(i.param.hidden) +
+         "_l" + std::to_string(i.param.layers) + "_" + fmt[static_cast<int>(i.param.fmt)];
+}
+
 class Batching : public ::testing::TestWithParam<Case> {};
 
 TEST_P(Batching, EveryStreamIsWhatItIsAlone) {
@@ -130,11 +136,7 @@ INSTANTIATE_TEST_SUITE_P(
                       Case{"rnn", 40, 13, 1, WF::kF32},       // embedding copied into x
                       Case{"rnn_relu", 40, 19, 2, WF::kF32},
                       Case{"lstm", 16, 70, 1, WF::kF32}),
-    [](const ::testing::TestParamInfo<Case>& i) {
-      const char* fmt[] = {"fp32", "bf16", "int8"};
-      return std::string(i.param.cell) + "_e" + std::to_string(i.param.embed) + "_h" + std::to_string(i.param.hidden) +
-             "_l" + std::to_string(i.param.layers) + "_" + fmt[static_cast<int>(i.param.fmt)];
-    });
+    case_name);
 
 }  // namespace
 }  // namespace rnngen::sample
