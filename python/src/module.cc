@@ -6,6 +6,10 @@
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
 
+#include <algorithm>
+#include <exception>
+#include <thread>
+
 #include "rnngen/error.h"
 #include "rnngen/model.h"
 #include "text_stream.h"
@@ -92,17 +96,36 @@ The generation runs on its own thread without the GIL; close() or dropping the i
           [](const Model& self, const std::vector<std::string>& prompts, int length, double temperature, int top_k,
              double top_p, std::optional<uint64_t> seed, const std::string& stop, bool greedy,
              const std::vector<std::string>& skip_tokens, const std::string& weights) {
-            std::vector<std::string> out;
+            // One thread per prompt (64 at a time): the prompts' generations run at once and
+            // share the model's continuous batch, one weight read per step for all of them.
+            std::vector<std::string> out(prompts.size());
+            std::vector<std::exception_ptr> errors(prompts.size());
             py::gil_scoped_release release;
-            for (const std::string& p : prompts)
-              out.push_back(self.generate(
-                  request(p, length, temperature, top_k, top_p, seed, stop, greedy, skip_tokens, weights)).text);
+            constexpr size_t kAtOnce = 64;
+            for (size_t i0 = 0; i0 < prompts.size(); i0 += kAtOnce) {
+              std::vector<std::thread> threads;
+              for (size_t i = i0; i < std::min(prompts.size(), i0 + kAtOnce); ++i)
+                threads.emplace_back([&, i] {
+                  try {
+                    out[i] = self.generate(request(prompts[i], length, temperature, top_k, top_p, seed, stop, greedy,
+                                                   skip_tokens, weights))
+                                 .text;
+                  } catch (...) {
+                    errors[i] = std::current_exception();
+                  }
+                });
+              for (std::thread& t : threads) t.join();
+            }
+            for (const std::exception_ptr& e : errors)
+              if (e) std::rethrow_exception(e);
             return out;
           },
           py::arg("prompts"), py::arg("length") = 500, py::arg("temperature") = 1.0, py::arg("top_k") = 0,
           py::arg("top_p") = 1.0, py::arg("seed") = py::none(), py::arg("stop") = "", py::arg("greedy") = false,
           py::arg("skip_tokens") = std::vector<std::string>{}, py::arg("weights") = "fp32",
-          R"(Generate for each prompt in turn, with the same options (and seed) for each; returns the texts.
+          R"(Generate for each prompt, with the same options (and seed) for each; returns the texts.
+
+The prompts run at once in one continuous batch (one weight read per step for all of them).
 
 Each text is what generate(prime=prompt, ...) yields, joined. Runs without the GIL.)")
       .def(
