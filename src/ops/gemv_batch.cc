@@ -146,7 +146,12 @@ RNNGEN_TARGET_AVX512 void rows_avx512(int r0, int r1, int cols, const W* w, size
   for (; r + 4 <= r1; r += 4) {
     const W* wr = w + r * ldw;
     int b = 0;
-    for (; b + 2 <= B; b += 2) tile4_avx512<4, 2>(cols, wr, ldw, x + b * ldx, ldx, y + b * ldy + r, ldy);
+    // Two rows x four vectors: 16 accumulators, and the rows' and vectors' chunks in 12
+    // registers, so each chunk is loaded once per tile (AVX-512 has 32 registers).
+    for (; b + 4 <= B; b += 4) {
+      tile4_avx512<2, 4>(cols, wr, ldw, x + b * ldx, ldx, y + b * ldy + r, ldy);
+      tile4_avx512<2, 4>(cols, wr + 2 * ldw, ldw, x + b * ldx, ldx, y + b * ldy + r + 2, ldy);
+    }
     for (; b < B; ++b) tile4_avx512<4, 1>(cols, wr, ldw, x + b * ldx, ldx, y + b * ldy + r, ldy);
   }
   for (; r < r1; ++r) {
