@@ -12,6 +12,7 @@
 
 #include "rnngen/error.h"
 #include "rnngen/model.h"
+#include "rnngen/train.h"
 #include "text_stream.h"
 
 namespace py = pybind11;
@@ -200,6 +201,43 @@ text, score, logprob, ended (False when max_len cut the answer off). Runs withou
   m.def(
       "load", [](const std::string& dir) { return std::const_pointer_cast<Model>(Model::load(dir)); }, py::arg("dir"),
       py::call_guard<py::gil_scoped_release>(), "Load a model directory (see rnngen.load).");
+  m.def(
+      "_train",
+      [](const std::vector<std::string>& args, py::object on_log) {
+        rnngen::TrainHooks hooks;
+        // An exception in the callback stops training (saved as the CLI saves on Ctrl-C) and
+        // is raised once train() has returned.
+        std::exception_ptr callback_error;
+        if (!on_log.is_none())
+          hooks.on_log = [&](std::string_view record) {
+            if (callback_error) return;
+            py::gil_scoped_acquire gil;
+            try {
+              on_log(py::str(record.data(), record.size()));
+            } catch (py::error_already_set&) {
+              callback_error = std::current_exception();
+            }
+          };
+        hooks.stop_requested = [&] { return static_cast<bool>(callback_error); };
+        rnngen::TrainSummary s;
+        {
+          py::gil_scoped_release release;
+          s = rnngen::train_model(args, hooks);
+        }
+        if (callback_error) std::rethrow_exception(callback_error);
+        py::dict d;
+        d["steps"] = s.steps;
+        d["tokens"] = s.tokens;
+        d["best_val_nll"] = s.best_val_nll < 0 ? py::object(py::none()) : py::object(py::float_(s.best_val_nll));
+        d["last_train_nll"] = s.last_train_nll;
+        d["elapsed_s"] = s.elapsed_s;
+        d["stopped_by"] = s.stopped_by;
+        d["signal"] = s.signal;
+        return d;
+      },
+      py::arg("args"), py::arg("on_log") = py::none(),
+      "rnngen::train_model (include/rnngen/train.h): `rnngen train ARGS` in this process; on_log(record) per "
+      "train_log.jsonl record. Use rnngen.train().");
   m.def("set_num_threads", &rnngen::set_num_threads, py::arg("threads"),
         "Threads of the matrix products, for every model in the process (as --threads).");
 }

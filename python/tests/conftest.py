@@ -42,7 +42,12 @@ def data_file(workdir):
 
 @pytest.fixture(scope="session")
 def cli():
-    return rnngen._cli()
+    """The `rnngen` executable the tests compare with: $RNNGEN_CLI, or the build tree's."""
+    path = os.environ.get("RNNGEN_CLI")
+    if path:
+        return path
+    from rnngen._build_paths import CLI
+    return CLI
 
 
 @pytest.fixture(scope="session")
