@@ -401,6 +401,11 @@ struct Server::Impl {
   }
 
   void routes() {
+    // cpp-httplib's default pool is max(8, cores - 1) threads: on a small machine fewer than
+    // the streams allowed at once, so requests past the eighth would wait for a thread instead
+    // of joining the batch. A thread per allowed stream, and some for the quick routes.
+    const size_t pool = static_cast<size_t>(opt.limits.max_streams) + 8;
+    http.new_task_queue = [pool] { return new httplib::ThreadPool(pool); };
     http.set_payload_max_length(opt.limits.max_body_bytes);
     http.Post("/v1/completions", guarded(&Impl::completions));
     http.Post("/v1/chat/completions", guarded(&Impl::chat));
