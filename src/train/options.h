@@ -2,6 +2,7 @@
 // name (contract section 2); validate() checks them all at the boundary, naming the flag.
 #pragma once
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -76,6 +77,12 @@ struct TrainOptions {
   std::string resume_from;  // a checkpoint file to resume from instead of the newest (implies resume)
   bool force = false;  // allow overwriting an existing model in --out
   bool quiet = false;
+
+  // Not flags: for callers in the same process (include/rnngen/train.h). on_log gets each
+  // record as it is appended to train_log.jsonl; stop_requested, polled before every step,
+  // stops training as a stop signal does (checkpoint, save, return).
+  std::function<void(const std::string& record)> on_log;
+  std::function<bool()> stop_requested;
 };
 
 // InputError naming the flag for any value out of range.

@@ -173,8 +173,12 @@ void Trainer::log_eval(double train_nll, const Validation& val) {
   j["lr"] = lr();
   j["tokens_per_s"] = train_seconds_ > 0 ? tokens_this_run_ / train_seconds_ : 0.0;
   j["elapsed_s"] = elapsed();
-  std::ofstream f(fs::path(o_.out) / "train_log.jsonl", std::ios::app);
-  f << j.dump() << "\n";
+  const std::string record = j.dump();
+  {
+    std::ofstream f(fs::path(o_.out) / "train_log.jsonl", std::ios::app);
+    f << record << "\n";
+  }
+  if (o_.on_log) o_.on_log(record);
 }
 
 void Trainer::create_model_dir() {
@@ -438,7 +442,7 @@ TrainResult Trainer::run() {
     while (window_ < per_epoch) {
       if (o_.max_steps > 0 && step_ >= o_.max_steps) { stopped = "max-steps"; stop = true; break; }
       if (o_.max_time > 0 && seconds_since(*start_) >= o_.max_time) { stopped = "max-time"; stop = true; break; }
-      if (stop_signal()) { stopped = "interrupt"; stop = true; break; }
+      if (stop_signal() || (o_.stop_requested && o_.stop_requested())) { stopped = "interrupt"; stop = true; break; }
       const auto t0 = Clock::now();
       const StepLoss loss = task_->forward(window_, drop_rng_);
       const double sum = loss.sum;
