@@ -2,11 +2,13 @@
 """Aggregate generation throughput of `rnngen serve` with 1 and with N concurrent streaming
 clients (issue 19's batching figure): each client asks for TOKENS tokens with its own seed.
 
-    bench/serve_concurrency.py build/rnngen MODEL_DIR [--clients 16] [--tokens 256] [--threads 1]
+    bench/serve_concurrency.py build/rnngen MODEL_DIR [--clients 16] [--tokens 256] [--threads 1] [--repeats 1]
 
 Prints one JSON object per setting: clients, tokens_per_s (all streams together), and the mean
-and max seconds per token a stream saw (its wall time / its tokens). Uses only the standard
-library, so any python3 runs it.
+and max seconds per token a stream saw (its wall time / its tokens); for N clients also
+"identical": whether every stream's text equals that of the same request run alone afterwards
+(continuous batching must not change a byte). --repeats R alternates the settings R times.
+Uses only the standard library, so any python3 runs it.
 """
 import argparse
 import json
@@ -22,11 +24,13 @@ def stream(base, prompt, tokens, seed):
     req = urllib.request.Request(base + "/v1/completions", data=body, headers={"Content-Type": "application/json"})
     t0 = time.perf_counter()
     n = 0
+    text = []
     with urllib.request.urlopen(req, timeout=600) as r:
         for line in r:
             if line.startswith(b"data: {") and b'"finish_reason":null' in line:
                 n += 1
-    return n, time.perf_counter() - t0
+                text.append(json.loads(line[6:])["choices"][0]["text"])
+    return n, time.perf_counter() - t0, "".join(text)
 
 
 def run(base, clients, tokens):
@@ -42,10 +46,13 @@ def run(base, clients, tokens):
     for t in threads:
         t.join()
     wall = time.perf_counter() - t0
-    per_token = [secs / n for n, secs in results]
-    return {"clients": clients, "tokens": sum(n for n, _ in results), "seconds": round(wall, 3),
-            "tokens_per_s": round(sum(n for n, _ in results) / wall, 1),
-            "mean_s_per_token": round(sum(per_token) / clients, 6), "max_s_per_token": round(max(per_token), 6)}
+    per_token = [secs / n for n, secs, _ in results]
+    out = {"clients": clients, "tokens": sum(n for n, _, _ in results), "seconds": round(wall, 3),
+           "tokens_per_s": round(sum(n for n, _, _ in results) / wall, 1),
+           "mean_s_per_token": round(sum(per_token) / clients, 6), "max_s_per_token": round(max(per_token), 6)}
+    if clients > 1:
+        out["identical"] = all(stream(base, "The ", tokens, 1000 + i)[2] == results[i][2] for i in range(clients))
+    return out
 
 
 def main():
@@ -55,6 +62,7 @@ def main():
     ap.add_argument("--clients", type=int, default=16)
     ap.add_argument("--tokens", type=int, default=256)
     ap.add_argument("--threads", type=int, default=1)
+    ap.add_argument("--repeats", type=int, default=1)
     a = ap.parse_args()
     proc = subprocess.Popen([a.cli, "serve", a.model, "--port", "0", "--threads", str(a.threads)],
                             stderr=subprocess.PIPE, text=True)
@@ -62,8 +70,9 @@ def main():
         port = re.search(r":(\d+)$", proc.stderr.readline().strip()).group(1)
         base = f"http://127.0.0.1:{port}"
         run(base, 1, 16)  # warm-up: page in the weights
-        for clients in (1, a.clients):
-            print(json.dumps(run(base, clients, a.tokens)), flush=True)
+        for _ in range(a.repeats):
+            for clients in (1, a.clients):
+                print(json.dumps(run(base, clients, a.tokens)), flush=True)
     finally:
         proc.terminate()
         proc.wait()

@@ -6,9 +6,13 @@
       --threads 2 --json OUT.json
 
 Model: the contract's RNNLM module (docs: shared/docs/contract.md section 1), PyTorch's
-default initialisation. Data: the training text cut into --batch-size contiguous streams,
-windows of --seq-len, state carried from window to window and detached, reset at each epoch
-(rnngen's StreamBatches). Adam, gradient norm clipped, mean cross-entropy over tokens.
+default initialisation. Data (--batching stream, the default): the training text cut into
+--batch-size contiguous streams, windows of --seq-len, state carried from window to window and
+detached, reset at each epoch (rnngen's StreamBatches); --batching random: every step takes
+--batch-size windows at random offsets, each from a zero state (char-rnn tutorials' recipe; an
+"epoch" is then len(text) / (batch * seq_len) steps). Adam, gradient norm clipped, mean
+cross-entropy over tokens. --autocast bf16 runs forward and loss under PyTorch's CPU autocast
+(torch.autocast("cpu", dtype=torch.bfloat16)); backward follows it as autograd does.
 
 The clock: training stops at the first step that starts after --max-time seconds, counted
 from the start of the first step and including the validations done along the way, as
@@ -103,6 +107,7 @@ def main():
     ap.add_argument("--val", required=True)
     ap.add_argument("--json", required=True, help="results file to write")
     ap.add_argument("--max-time", type=float, default=300)
+    ap.add_argument("--max-steps", type=int, default=0, help="stop after this many steps too (0 = no limit)")
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--embed-size", type=int, default=256)
     ap.add_argument("--hidden-size", type=int, default=256)
@@ -114,6 +119,8 @@ def main():
     ap.add_argument("--clip", type=float, default=5.0)
     ap.add_argument("--eval-every", type=int, default=100, help="steps between curve points")
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--batching", choices=["stream", "random"], default="stream")
+    ap.add_argument("--autocast", choices=["fp32", "bf16"], default="fp32")
     a = ap.parse_args()
 
     torch.set_num_threads(a.threads)
@@ -132,6 +139,17 @@ def main():
     model = RNNLM(len(vocab), a.embed_size, a.hidden_size, a.num_layers, a.cell)
     opt = torch.optim.Adam(model.parameters(), lr=a.lr)
     windows = stream_windows(train_ids, a.batch_size, a.seq_len)
+    gen = torch.Generator().manual_seed(a.seed)
+    if a.batching == "random":
+        # As many steps per "epoch" as the stream recipe has; each draws fresh offsets.
+        def random_window(_):
+            starts = torch.randint(0, len(train_ids) - a.seq_len - 1, (a.batch_size,), generator=gen)
+            idx = starts[:, None] + torch.arange(a.seq_len + 1)[None, :]
+            chunk = train_ids[idx]
+            return chunk[:, :-1], chunk[:, 1:]
+        windows = [None] * len(windows)
+    autocast = (torch.autocast("cpu", dtype=torch.bfloat16) if a.autocast == "bf16"
+                else torch.autocast("cpu", enabled=False))
     print(f"torch: {sum(p.numel() for p in model.parameters())} parameters, vocab {len(vocab)}, "
           f"{len(windows)} steps per epoch, {torch.get_num_threads()} threads, torch {torch.__version__}",
           file=sys.stderr, flush=True)
@@ -157,13 +175,19 @@ def main():
     done = False
     while not done:
         state = None  # a new epoch starts from a zero state
-        for w, (x, y) in enumerate(windows):
-            if time.monotonic() - t0 >= a.max_time:
+        for w, pair in enumerate(windows):
+            if time.monotonic() - t0 >= a.max_time or (a.max_steps and step >= a.max_steps):
                 done = True
                 break
             s0 = time.monotonic()
-            logits, state = model(x, state)
-            loss = torch.nn.functional.cross_entropy(logits.reshape(-1, logits.size(-1)), y.reshape(-1))
+            if a.batching == "random":
+                x, y = random_window(w)
+                state = None
+            else:
+                x, y = pair
+            with autocast:
+                logits, state = model(x, state)
+                loss = torch.nn.functional.cross_entropy(logits.reshape(-1, logits.size(-1)).float(), y.reshape(-1))
             opt.zero_grad()
             loss.backward()
             torch.nn.utils.clip_grad_norm_(model.parameters(), a.clip)
@@ -184,6 +208,7 @@ def main():
     e0 = time.monotonic()
     final = contract_eval(model, val_ids)
     result = {"side": "pytorch", "torch_version": torch.__version__, "threads": torch.get_num_threads(),
+              "batching": a.batching, "autocast": a.autocast, "lr": a.lr,
               "steps": step, "tokens": tokens, "train_seconds": train_s,
               "step_seconds": step_seconds,
               "tokens_per_s": tokens / step_seconds if step_seconds > 0 else 0.0,

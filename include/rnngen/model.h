@@ -87,6 +87,9 @@ struct TranslateRequest {
   int n_best = 1;               // --n-best: answers returned, best first (<= beam)
   int max_len = 0;              // --max-len: tokens per answer (0 = the model's longest training answer)
   double length_penalty = 1.0;  // --length-penalty: beams rank by logprob / length^A
+  // Attention decoders: the best answer's attention map (what --attention-map draws) in its
+  // Translation. InputError for a model without attention.
+  bool attention = false;
 };
 
 struct Translation {
@@ -94,6 +97,11 @@ struct Translation {
   double score = 0;    // what beams rank by
   double logprob = 0;  // ln p(answer and its end | source)
   bool ended = true;   // false when max_len cut it off
+  // With TranslateRequest::attention, best answer only: the source's and the answer's tokens
+  // (the answer's then "<end>") and attention[i][j], the weight answer token i gave source
+  // token j, in reading order (rows sum to 1).
+  std::vector<std::string> source_tokens, answer_tokens;
+  std::vector<std::vector<float>> attention;
 };
 
 class Tokenizer {

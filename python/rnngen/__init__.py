@@ -14,11 +14,9 @@ after the prime. Computation runs with the GIL released. Bad input raises rnngen
 """
 import json as _json
 import os as _os
-import shutil as _shutil
-import subprocess as _subprocess
-import time as _time
 
 from ._rnngen import InputError, Model, TextStream, Tokenizer, set_num_threads
+from ._rnngen import _train
 from ._rnngen import load as _load
 
 __all__ = ["load", "train", "Model", "Tokenizer", "TextStream", "InputError", "set_num_threads"]
@@ -35,23 +33,6 @@ def load(dir):
 Model.config = property(lambda self: _json.loads(self.config_json), doc="config.json as a dict")
 
 
-def _cli():
-    """The `rnngen` executable that train() runs: $RNNGEN_CLI, the build tree's, or PATH's."""
-    path = _os.environ.get("RNNGEN_CLI")
-    if path:
-        return path
-    try:
-        from ._build_paths import CLI
-        if _os.path.exists(CLI):
-            return CLI
-    except ImportError:
-        pass
-    found = _shutil.which("rnngen")
-    if not found:
-        raise RuntimeError("rnngen.train needs the rnngen executable: set RNNGEN_CLI or put it on PATH")
-    return found
-
-
 def _flags(options):
     args = []
     for key, value in options.items():
@@ -65,7 +46,7 @@ def _flags(options):
     return args
 
 
-def train(data, out, progress=None, poll_seconds=0.2, **options):
+def train(data, out, progress=None, **options):
     """Train a model as `rnngen train DATA... --out OUT` does, with the same options.
 
     data: a path or a list of paths. Options are the command line's flags with '_' for '-'
@@ -73,45 +54,20 @@ def train(data, out, progress=None, poll_seconds=0.2, **options):
     progress: called with each record `train_log.jsonl` gains (a dict with step, epoch,
     tokens, train_nll, val_nll, lr, tokens_per_s, elapsed_s) as training writes it.
 
-    Runs the rnngen executable, so the model is byte for byte the one the command line
-    writes with the same seed and threads. Ctrl-C (KeyboardInterrupt) stops it; its last
-    checkpoint in OUT/checkpoint resumes with resume=True. Raises InputError with the
-    command's message when it rejects its input (exit status 2), RuntimeError otherwise.
+    Runs in this process through the library's rnngen::train_model (include/rnngen/train.h) with
+    the GIL released, parsing the same flags as the command line, so the model is byte for
+    byte the one the command line writes with the same seed and threads. Ctrl-C stops it as
+    it stops the command (the step ends, the checkpoint and model are saved) and then raises
+    KeyboardInterrupt; its checkpoint in OUT/checkpoint resumes with resume=True. An exception
+    raised by progress stops it the same way and is re-raised. Returns a dict: steps, tokens,
+    best_val_nll, last_train_nll, elapsed_s, stopped_by. Raises InputError with the command's
+    message for bad options and input, RuntimeError otherwise. (threads= sets the process's
+    GEMM threads, as set_num_threads does.)
     """
     paths = [data] if isinstance(data, (str, bytes, _os.PathLike)) else list(data)
-    out = _os.fspath(out)
-    args = [_cli(), "train", *map(_os.fspath, paths), "--out", out, "-q", *_flags(options)]
-    log = _os.path.join(out, "train_log.jsonl")
-    seen = 0
-    if progress is not None and options.get("resume") and _os.path.exists(log):
-        with open(log, "rb") as f:
-            seen = len(f.read())
-
-    def report():
-        nonlocal seen
-        if progress is None or not _os.path.exists(log):
-            return
-        with open(log, "rb") as f:
-            f.seek(seen)
-            chunk = f.read()
-        end = chunk.rfind(b"\n") + 1  # only whole lines: the writer may be mid-line
-        for line in chunk[:end].splitlines():
-            if line.strip():
-                progress(_json.loads(line))
-        seen += end
-
-    proc = _subprocess.Popen(args, stdout=_subprocess.DEVNULL, stderr=_subprocess.PIPE)
-    try:
-        while proc.poll() is None:
-            report()
-            _time.sleep(poll_seconds)
-    except KeyboardInterrupt:
-        proc.terminate()
-        proc.wait()
-        raise
-    err = proc.stderr.read().decode("utf-8", "replace").strip()
-    report()
-    if proc.returncode == 2:
-        raise InputError(err.removeprefix("rnngen: "))
-    if proc.returncode != 0:
-        raise RuntimeError(err or f"rnngen train exited with status {proc.returncode}")
+    args = [*map(_os.fspath, paths), "--out", _os.fspath(out), "-q", *_flags(options)]
+    on_log = None if progress is None else (lambda record: progress(_json.loads(record)))
+    result = _train(args, on_log)
+    if result.pop("signal"):
+        raise KeyboardInterrupt
+    return result

@@ -6,8 +6,13 @@
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
 
+#include <algorithm>
+#include <exception>
+#include <thread>
+
 #include "rnngen/error.h"
 #include "rnngen/model.h"
+#include "rnngen/train.h"
 #include "text_stream.h"
 
 namespace py = pybind11;
@@ -92,17 +97,36 @@ The generation runs on its own thread without the GIL; close() or dropping the i
           [](const Model& self, const std::vector<std::string>& prompts, int length, double temperature, int top_k,
              double top_p, std::optional<uint64_t> seed, const std::string& stop, bool greedy,
              const std::vector<std::string>& skip_tokens, const std::string& weights) {
-            std::vector<std::string> out;
+            // One thread per prompt (64 at a time): the prompts' generations run at once and
+            // share the model's continuous batch, one weight read per step for all of them.
+            std::vector<std::string> out(prompts.size());
+            std::vector<std::exception_ptr> errors(prompts.size());
             py::gil_scoped_release release;
-            for (const std::string& p : prompts)
-              out.push_back(self.generate(
-                  request(p, length, temperature, top_k, top_p, seed, stop, greedy, skip_tokens, weights)).text);
+            constexpr size_t kAtOnce = 64;
+            for (size_t i0 = 0; i0 < prompts.size(); i0 += kAtOnce) {
+              std::vector<std::thread> threads;
+              for (size_t i = i0; i < std::min(prompts.size(), i0 + kAtOnce); ++i)
+                threads.emplace_back([&, i] {
+                  try {
+                    out[i] = self.generate(request(prompts[i], length, temperature, top_k, top_p, seed, stop, greedy,
+                                                   skip_tokens, weights))
+                                 .text;
+                  } catch (...) {
+                    errors[i] = std::current_exception();
+                  }
+                });
+              for (std::thread& t : threads) t.join();
+            }
+            for (const std::exception_ptr& e : errors)
+              if (e) std::rethrow_exception(e);
             return out;
           },
           py::arg("prompts"), py::arg("length") = 500, py::arg("temperature") = 1.0, py::arg("top_k") = 0,
           py::arg("top_p") = 1.0, py::arg("seed") = py::none(), py::arg("stop") = "", py::arg("greedy") = false,
           py::arg("skip_tokens") = std::vector<std::string>{}, py::arg("weights") = "fp32",
-          R"(Generate for each prompt in turn, with the same options (and seed) for each; returns the texts.
+          R"(Generate for each prompt, with the same options (and seed) for each; returns the texts.
+
+The prompts run at once in one continuous batch (one weight read per step for all of them).
 
 Each text is what generate(prime=prompt, ...) yields, joined. Runs without the GIL.)")
       .def(
@@ -177,6 +201,43 @@ text, score, logprob, ended (False when max_len cut the answer off). Runs withou
   m.def(
       "load", [](const std::string& dir) { return std::const_pointer_cast<Model>(Model::load(dir)); }, py::arg("dir"),
       py::call_guard<py::gil_scoped_release>(), "Load a model directory (see rnngen.load).");
+  m.def(
+      "_train",
+      [](const std::vector<std::string>& args, py::object on_log) {
+        rnngen::TrainHooks hooks;
+        // An exception in the callback stops training (saved as the CLI saves on Ctrl-C) and
+        // is raised once train() has returned.
+        std::exception_ptr callback_error;
+        if (!on_log.is_none())
+          hooks.on_log = [&](std::string_view record) {
+            if (callback_error) return;
+            py::gil_scoped_acquire gil;
+            try {
+              on_log(py::str(record.data(), record.size()));
+            } catch (py::error_already_set&) {
+              callback_error = std::current_exception();
+            }
+          };
+        hooks.stop_requested = [&] { return static_cast<bool>(callback_error); };
+        rnngen::TrainSummary s;
+        {
+          py::gil_scoped_release release;
+          s = rnngen::train_model(args, hooks);
+        }
+        if (callback_error) std::rethrow_exception(callback_error);
+        py::dict d;
+        d["steps"] = s.steps;
+        d["tokens"] = s.tokens;
+        d["best_val_nll"] = s.best_val_nll < 0 ? py::object(py::none()) : py::object(py::float_(s.best_val_nll));
+        d["last_train_nll"] = s.last_train_nll;
+        d["elapsed_s"] = s.elapsed_s;
+        d["stopped_by"] = s.stopped_by;
+        d["signal"] = s.signal;
+        return d;
+      },
+      py::arg("args"), py::arg("on_log") = py::none(),
+      "rnngen::train_model (include/rnngen/train.h): `rnngen train ARGS` in this process; on_log(record) per "
+      "train_log.jsonl record. Use rnngen.train().");
   m.def("set_num_threads", &rnngen::set_num_threads, py::arg("threads"),
         "Threads of the matrix products, for every model in the process (as --threads).");
 }

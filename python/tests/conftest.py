@@ -42,7 +42,12 @@ def data_file(workdir):
 
 @pytest.fixture(scope="session")
 def cli():
-    return rnngen._cli()
+    """The `rnngen` executable the tests compare with: $RNNGEN_CLI, or the build tree's."""
+    path = os.environ.get("RNNGEN_CLI")
+    if path:
+        return path
+    from rnngen._build_paths import CLI
+    return CLI
 
 
 @pytest.fixture(scope="session")
@@ -55,6 +60,36 @@ def model_dir(workdir, data_file):
 @pytest.fixture(scope="session")
 def model(model_dir):
     return rnngen.load(model_dir)
+
+
+def reversal_pairs(n, seed=99):
+    """'abc_cba' lines: 1-5 letters and their reversal (tests/cli/seq2seq_cli_test.cc's data)."""
+    x, out = seed, []
+    for _ in range(n):
+        x = (x * 1664525 + 1013904223) % 2**32
+        k = 1 + (x >> 16) % 5
+        s = ""
+        for _ in range(k):
+            x = (x * 1664525 + 1013904223) % 2**32
+            s += chr(ord("a") + (x >> 16) % 6)
+        out.append(s + "_" + s[::-1])
+    return "\n".join(out) + "\n"
+
+
+@pytest.fixture(scope="session")
+def s2s_dir(workdir):
+    data = workdir / "pairs.txt"
+    data.write_text(reversal_pairs(200))
+    out = workdir / "s2s"
+    rnngen.train(data, out, task="seq2seq", separator="_", decoder="attention", hidden_size=16, embed_size=6,
+                 num_layers=1, batch_size=8, threads=1, seed=3, epochs=3)
+    return out
+
+
+@pytest.fixture(scope="session")
+def s2s_server(cli, s2s_dir):
+    with serving(cli, s2s_dir) as url:
+        yield url
 
 
 @contextlib.contextmanager

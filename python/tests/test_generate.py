@@ -39,9 +39,12 @@ def test_generate_equals_cli_sample(model, model_dir, cli, case):
 
 
 def test_generate_batch_equals_generate(model):
-    prompts = ["the ", "home ", ""]
+    # Twelve prompts generate at once in one batch; each equals its own generate().
+    prompts = ["the ", "home ", "", "a", "dog ", "sat on", "the mat", "cat", "ran ", "on a", "h", "t"]
     batch = model.generate_batch(prompts, length=50, temperature=0.9, seed=5)
     assert batch == ["".join(model.generate(prime=p, length=50, temperature=0.9, seed=5)) for p in prompts]
+    with pytest.raises(rnngen.InputError, match="'z'"):
+        model.generate_batch(["the", "zzz"], length=5)
 
 
 def test_generate_streams_pieces(model):

@@ -2,6 +2,7 @@
 command line's output, or the network recomputed in NumPy from model.safetensors."""
 import json
 import struct
+import threading
 
 import numpy as np
 import pytest
@@ -113,3 +114,54 @@ def test_train_reports_progress_and_errors(data_file, workdir):
     assert [r["step"] for r in records][-1] == 20 and all("train_nll" in r for r in records)
     with pytest.raises(rnngen.InputError, match="--hidden-size"):
         rnngen.train(data_file, workdir / "bad", hidden_size=0)
+
+
+def test_train_in_process_stops_on_ctrl_c_and_saves(data_file, workdir):
+    """SIGINT during rnngen.train (in this process) ends the step, saves the model and the
+    checkpoint as the command line does, then raises KeyboardInterrupt; resume=True goes on."""
+    import os
+    import signal
+    out = workdir / "interrupted"
+    records = []
+
+    def progress(r):
+        records.append(r)
+        if len(records) == 1:
+            os.kill(os.getpid(), signal.SIGINT)
+
+    opts = {**TINY_OPTIONS, "max_steps": 100000, "eval_every": 5}
+    with pytest.raises(KeyboardInterrupt):
+        rnngen.train(data_file, out, progress=progress, **opts)
+    assert records[-1]["step"] < 1000
+    assert (out / "model.safetensors").exists() and (out / "checkpoint").is_dir()
+    more = []
+    result = rnngen.train(data_file, out, progress=more.append, **{**opts, "max_steps": records[-1]["step"] + 10,
+                                                                   "resume": True})
+    assert result["stopped_by"] == "max-steps" and more[-1]["step"] == records[-1]["step"] + 10
+
+
+def test_train_progress_error_stops_training_and_is_raised(data_file, workdir):
+    def progress(r):
+        raise ValueError("stop here")
+
+    with pytest.raises(ValueError, match="stop here"):
+        rnngen.train(data_file, workdir / "progress-error", progress=progress,
+                     **{**TINY_OPTIONS, "max_steps": 100000, "eval_every": 5})
+    assert (workdir / "progress-error" / "model.safetensors").exists()
+
+
+def test_train_releases_the_gil(data_file, workdir):
+    counter, stop = [0], threading.Event()
+
+    def spin():
+        while not stop.is_set():
+            counter[0] += 1
+
+    t = threading.Thread(target=spin)
+    t.start()
+    try:
+        rnngen.train(data_file, workdir / "gil-model", **{**TINY_OPTIONS, "max_steps": 60})
+    finally:
+        stop.set()
+        t.join()
+    assert counter[0] > 1000

@@ -8,30 +8,6 @@ import rnngen
 from conftest import run_cli, serving
 
 
-def reversal_pairs(n, seed=99):
-    """'abc_cba' lines: 1-5 letters and their reversal (tests/cli/seq2seq_cli_test.cc's data)."""
-    x, out = seed, []
-    for _ in range(n):
-        x = (x * 1664525 + 1013904223) % 2**32
-        k = 1 + (x >> 16) % 5
-        s = ""
-        for _ in range(k):
-            x = (x * 1664525 + 1013904223) % 2**32
-            s += chr(ord("a") + (x >> 16) % 6)
-        out.append(s + "_" + s[::-1])
-    return "\n".join(out) + "\n"
-
-
-@pytest.fixture(scope="module")
-def s2s_dir(workdir):
-    data = workdir / "pairs.txt"
-    data.write_text(reversal_pairs(200))
-    out = workdir / "s2s"
-    rnngen.train(data, out, task="seq2seq", separator="_", decoder="attention", hidden_size=16, embed_size=6,
-                 num_layers=1, batch_size=8, threads=1, seed=3, epochs=3)
-    return out
-
-
 def test_translate_is_what_the_cli_prints(s2s_dir, cli):
     m = rnngen.load(s2s_dir)
     assert m.task == "seq2seq"
@@ -57,12 +33,6 @@ def test_language_model_methods_refuse_a_seq2seq_model(s2s_dir, model):
         m.translate("abz")
     with pytest.raises(rnngen.InputError, match="n_best"):
         m.translate("abc", beam=2, n_best=3)
-
-
-@pytest.fixture(scope="module")
-def s2s_server(cli, s2s_dir):
-    with serving(cli, s2s_dir) as url:
-        yield url
 
 
 def test_chat_completions_answer_with_translate(s2s_server, s2s_dir, cli):
@@ -100,8 +70,33 @@ def test_chat_completions_answer_with_translate(s2s_server, s2s_dir, cli):
     assert status == 400 and "seq2seq" in err["error"]["message"], err
 
 
+def test_translate_route_gives_answer_and_attention_map(s2s_server, s2s_dir, cli):
+    """/v1/translate (the playground's seq2seq route): the CLI's answer, the tokens, and an
+    attention map of one softmax row per answer token and <end> over the source tokens."""
+    from test_server import post
+    want = run_cli(cli, "translate", s2s_dir, "--input", "abcd").decode()[:-1]
+    status, r = post(s2s_server, "/v1/translate", {"text": "abcd"})
+    assert status == 200, r
+    assert r["text"] == want and r["ended"] is True
+    assert r["source_tokens"] == list("abcd")
+    assert r["answer_tokens"] == list(want) + ["<end>"]
+    assert len(r["attention"]) == len(want) + 1
+    for row in r["attention"]:
+        assert len(row) == 4 and min(row) >= 0 and sum(row) == pytest.approx(1, abs=1e-5)
+    status, r2 = post(s2s_server, "/v1/translate", {"text": "abcd", "beam": 3})
+    assert status == 200 and r2["text"] == run_cli(cli, "translate", s2s_dir, "--input", "abcd", "--beam", 3).decode()[:-1]
+    for bad, param in [({}, "text"), ({"text": 5}, "text"), ({"text": "ab", "beam": 0}, "beam"),
+                       ({"text": "ab", "beam": "2"}, "beam")]:
+        status, err = post(s2s_server, "/v1/translate", bad)
+        assert status == 400 and err["error"]["param"] == param, err
+    status, err = post(s2s_server, "/v1/translate", {"text": "abz"})
+    assert status == 400 and "'z'" in err["error"]["message"], err
+
+
 def test_chat_completions_refused_by_a_language_model(model_dir, cli):
     from test_server import post
     with serving(cli, model_dir) as url:
         status, err = post(url, "/v1/chat/completions", {"messages": [{"role": "user", "content": "the"}]})
         assert status == 400 and "/v1/completions" in err["error"]["message"], err
+        status, err = post(url, "/v1/translate", {"text": "the"})
+        assert status == 400 and err["error"]["code"] == "wrong_task", err

@@ -106,6 +106,67 @@ def test_concurrent_requests_each_equal_cli(server, cli, model_dir):
         assert r["choices"][0]["text"] == sample(cli, model_dir, "sat ", "--length", 200, "--seed", seed)
 
 
+def stream_text(server, body):
+    status, raw = request(server + "/v1/completions", json.dumps(dict(body, stream=True)).encode())
+    assert status == 200
+    events = raw.decode().split("\n\n")
+    assert events[-2] == "data: [DONE]"
+    return "".join(json.loads(e.removeprefix("data: "))["choices"][0]["text"] for e in events[:-2])
+
+
+def test_sixteen_batched_streams_each_equal_cli(server, cli, model_dir):
+    """16 generations at once share one batch (continuous batching, issue 19), each with its own
+    prompt, seed, temperature, top-k/top-p and stop; half stream, half do not; a 17th client
+    drops its connection after a few events. Each text is still the CLI's for its options, and
+    the non-streaming ones' logprobs (log softmax of the logits, printed to 17 digits) are
+    exactly those of the same request run alone: a last-bit difference in the batched logits,
+    which would rarely change a sampled token, shows there."""
+    settings = []
+    for i in range(16):
+        body = {"prompt": ["sat ", "the", "a", "dog on "][i % 4], "max_tokens": 120 + 10 * i, "seed": 40 + i,
+                "temperature": [1.0, 0.6, 1.3, 0.9][i % 4]}
+        flags = ["--length", body["max_tokens"], "--seed", body["seed"], "--temperature", body["temperature"]]
+        if i % 3 == 1:
+            body["top_k"] = 4
+            flags += ["--top-k", 4]
+        if i % 3 == 2:
+            body["top_p"] = 0.85
+            flags += ["--top-p", 0.85]
+        if i % 5 == 4:
+            body["stop"] = "\n"
+            flags += ["--stop", "\n"]
+        settings.append((body, flags))
+    results = {}
+
+    def one(i):
+        body, _ = settings[i]
+        if i % 2:
+            status, r = post(server, "/v1/completions", dict(body, logprobs=2))
+            results[i] = r["choices"][0] if status == 200 else status
+        else:
+            results[i] = stream_text(server, body)
+
+    def dropper():
+        req = urllib.request.Request(server + "/v1/completions", headers={"Content-Type": "application/json"},
+                                     data=json.dumps({"prompt": "the", "max_tokens": 400, "seed": 1,
+                                                      "stream": True}).encode())
+        with urllib.request.urlopen(req, timeout=60) as r:
+            for _ in range(3):
+                r.readline()
+
+    threads = [threading.Thread(target=one, args=(i,)) for i in range(16)] + [threading.Thread(target=dropper)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    for i, (body, flags) in enumerate(settings):
+        text = results[i]["text"] if i % 2 else results[i]
+        assert text == sample(cli, model_dir, body["prompt"], *flags), f"stream {i}: {body}"
+        if i % 2:
+            status, alone = post(server, "/v1/completions", dict(body, logprobs=2))
+            assert status == 200 and alone["choices"][0]["logprobs"] == results[i]["logprobs"], f"stream {i}"
+
+
 def test_score_equals_cli_eval(server, cli, model_dir, workdir):
     text = "the dog ran home\non a mat\n"
     path = workdir / "serve-score.txt"

@@ -114,22 +114,11 @@ int LmModel::check(const GenerateRequest& r) const {
   return static_cast<int>(prepare(r, *m_.tokenizer).prime.ids.size());
 }
 
-std::unique_ptr<models::LmStepper> LmModel::take_stepper(models::WeightFormat fmt) const {
-  {
-    std::lock_guard lock(steppers_mu_);
-    auto& free = steppers_[fmt];
-    if (!free.empty()) {
-      auto s = std::move(free.back());
-      free.pop_back();
-      return s;
-    }
-  }
-  return std::make_unique<models::LmStepper>(*m_.net, fmt);
-}
-
-void LmModel::give_stepper(models::WeightFormat fmt, std::unique_ptr<models::LmStepper> s) const {
-  std::lock_guard lock(steppers_mu_);
-  steppers_[fmt].push_back(std::move(s));
+sample::BatchEngine& LmModel::engine(models::WeightFormat fmt) const {
+  std::lock_guard lock(engines_mu_);
+  auto& e = engines_[fmt];
+  if (!e) e = std::make_unique<sample::BatchEngine>(*m_.net, *m_.tokenizer, fmt);
+  return *e;
 }
 
 Generation LmModel::generate(const GenerateRequest& r, const TextSink& sink) const {
@@ -143,25 +132,30 @@ Generation LmModel::generate(const GenerateRequest& r, const TextSink& sink) con
   }
   Generation out;
   out.prompt_tokens = static_cast<int>(p.prime.ids.size());
-  std::unique_ptr<models::LmStepper> stepper = take_stepper(p.g.weights);
-  // Back to the pool on every exit: a stepper's state is set anew by each generation.
-  struct Return {
-    const LmModel* self;
-    models::WeightFormat fmt;
-    std::unique_ptr<models::LmStepper>& s;
-    ~Return() { self->give_stepper(fmt, std::move(s)); }
-  } give_back{this, p.g.weights, stepper};
   const int V = m_.config().vocab_size;
-  sample::TokenHook hook;
-  if (r.want_logprobs)
-    hook = [&](int32_t id, const float* logits) {
-      TokenLogprob t = token_logprob(*m_.tokenizer, logits, V, id, r.top_logprobs);
-      if (r.on_logprob) r.on_logprob(t);
-      out.logprobs.push_back(std::move(t));
-    };
-  out.text = sample::continue_from(*stepper, *m_.tokenizer, V, p.prime.ids, primed, p.g, rng,
-                                   [&sink](std::string_view piece) { return !sink || sink(piece); }, &out.tokens,
-                                   hook);
+  sample::StreamJob job{p.prime.ids, std::move(primed), p.g, rng, r.want_logprobs};
+  const std::shared_ptr<sample::BatchStream> stream = engine(p.g.weights).submit(std::move(job));
+  // Leaves the batch on every exit: the sink said stop, or threw.
+  struct Leave {
+    sample::BatchStream& s;
+    ~Leave() { s.cancel(); }
+  } leave{*stream};
+  // What continue_from does with each token, in its order: the logprob hook, then the piece
+  // (empty pieces are not passed on); a sink that returns false ends the text there.
+  sample::StreamEvent e;
+  while (stream->next(e)) {
+    if (e.id >= 0) {
+      ++out.tokens;
+      if (r.want_logprobs) {
+        TokenLogprob t = token_logprob(*m_.tokenizer, e.logits.data(), V, e.id, r.top_logprobs);
+        if (r.on_logprob) r.on_logprob(t);
+        out.logprobs.push_back(std::move(t));
+      }
+    }
+    if (e.piece.empty()) continue;
+    out.text += e.piece;
+    if (sink && !sink(e.piece)) break;
+  }
   out.stopped = !r.stop.empty() && out.text.find(r.stop) != std::string::npos;
   return out;
 }

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "models/lm_step.h"
+#include "sample/batch_engine.h"
 
 #include "models/model_dir.h"
 #include "rnngen/model.h"
@@ -41,12 +42,12 @@ class LmModel final : public Model {
   std::string dir_;
   models::LoadedModel m_;
   TokenizerHandle tokenizer_;
-  // Steppers of earlier generations, by weight format, to reuse: packing the weights again
-  // for every request cost more than a short completion.
-  std::unique_ptr<models::LmStepper> take_stepper(models::WeightFormat fmt) const;
-  void give_stepper(models::WeightFormat fmt, std::unique_ptr<models::LmStepper> s) const;
-  mutable std::mutex steppers_mu_;
-  mutable std::map<models::WeightFormat, std::vector<std::unique_ptr<models::LmStepper>>> steppers_;
+  // One continuous-batching engine per weight format, made on first use: every generation
+  // running at once steps in its batch (sample/batch_engine.h), with each stream's text what
+  // it would be alone.
+  sample::BatchEngine& engine(models::WeightFormat fmt) const;
+  mutable std::mutex engines_mu_;
+  mutable std::map<models::WeightFormat, std::unique_ptr<sample::BatchEngine>> engines_;
 
   // RnnLm::forward (priming, window scoring) writes the network's activation buffers: one
   // caller at a time. Token-by-token steps only read the weights and run without it.

@@ -39,6 +39,8 @@ std::vector<Translation> Seq2seqModel::translate(const TranslateRequest& r) cons
   const std::vector<int32_t> src = tok.encode_prefix(text::nfc(r.text), "text");
   if (src.empty()) throw InputError("text: the input has no tokens");
   const int32_t line = tok.line_start_token();
+  if (r.attention && m_.config().decoder != "attention")
+    throw InputError("attention: this model has a " + m_.config().decoder + " decoder, no attention");
   sample::TranslateOptions o;
   o.beam = r.beam;
   o.n_best = r.n_best;
@@ -48,7 +50,20 @@ std::vector<Translation> Seq2seqModel::translate(const TranslateRequest& r) cons
   const std::vector<sample::Translation> got = r.beam == 1 ? sample::greedy_translate(*m_.seq2seq, {src}, line, line, o)
                                                            : sample::beam_translate(*m_.seq2seq, src, line, line, o);
   std::vector<Translation> out;
-  for (const auto& g : got) out.push_back({tok.decode(g.ids), g.score, g.logprob, g.ended});
+  for (const auto& g : got) out.push_back({tok.decode(g.ids), g.score, g.logprob, g.ended, {}, {}, {}});
+  if (r.attention && !got.empty()) {  // as `rnngen translate --attention-map` draws it
+    Translation& best = out.front();
+    const auto weights = sample::attention_weights(*m_.seq2seq, src, got[0].ids, line);
+    // Weights are over encoder positions; with reverse_source position k read token n-1-k.
+    const size_t n = src.size();
+    const bool rev = m_.config().reverse_source;
+    for (int32_t id : src) best.source_tokens.push_back(tok.token(id));
+    for (int32_t id : got[0].ids) best.answer_tokens.push_back(tok.token(id));
+    best.answer_tokens.push_back("<end>");
+    best.attention.assign(weights.size(), std::vector<float>(n));
+    for (size_t i = 0; i < weights.size(); ++i)
+      for (size_t j = 0; j < n; ++j) best.attention[i][j] = weights[i][rev ? n - 1 - j : j];
+  }
   return out;
 }
 

@@ -7,6 +7,7 @@
 #include "ops/cpu.h"
 #include "ops/gemm.h"
 #include "ops/gemv.h"
+#include "ops/gemv_batch.h"
 #include "ops/pointwise.h"
 #include "rnngen/error.h"
 #include "util/check.h"
@@ -162,7 +163,7 @@ void LmStepper::alloc(int batch) {
   // bf16 weights are widened into the same fp32 copy once: the values are the bf16-rounded
   // ones either way, and widening blocks of rows before every SGEMM cost more than it saved
   // (batch 64 at 2 threads ran at 0.37x the fp32 speed on Zen 5, docs/performance.md).
-  if (batch > 1 && wt32_.empty() && fmt_ != WeightFormat::kInt8) {
+  if (batch > 1 && !exact_ && wt32_.empty() && fmt_ != WeightFormat::kInt8) {
     const int GH = G_ * H_;
     std::vector<float> wide;
     auto widened = [&](const std::vector<uint16_t>& w16) -> const std::vector<float>& {
@@ -191,6 +192,61 @@ void LmStepper::alloc(int batch) {
 }
 
 void LmStepper::reset(int batch) { alloc(batch); }
+
+void LmStepper::set_exact_batching(bool on) {
+  exact_ = on;
+  if (on) {  // the SGEMM copies are not used any more
+    wt32_.clear();
+    dect32_.clear();
+    p32_.clear();
+    p32_.resize(L_);
+  }
+}
+
+void LmStepper::resize_rows(int batch) {
+  RNNGEN_CHECK(exact_ && batch > 0);
+  B_ = batch;
+  const size_t BH = static_cast<size_t>(batch) * H_, BG = BH * G_;
+  xh_.resize(L_);
+  for (int l = 0; l < L_; ++l) xh_[l].resize(static_cast<size_t>(batch) * K_[l], 0.0f);
+  c_.resize(cell_ == layers::Cell::kLstm ? L_ : 0);
+  for (auto& c : c_) c.resize(BH, 0.0f);
+  pre_.resize(BG);
+  hg_.resize(BG);
+  hn_.resize(BH);
+  h_.resize(BH);
+  c_new_.resize(BH);
+  logits_.resize(static_cast<size_t>(batch) * V_);
+  if (fmt_ == WeightFormat::kInt8) {
+    xq_.resize(static_cast<size_t>(batch) * *std::max_element(K_.begin(), K_.end()), 128);
+    sx_.resize(batch);
+  }
+  p32_.resize(L_);
+}
+
+void LmStepper::set_row(int b, const LmState<float>& s) {
+  RNNGEN_CHECK(b >= 0 && b < B_ && s.h.size() == static_cast<size_t>(L_) * H_);
+  for (int l = 0; l < L_; ++l) {
+    const int K = K_[l];
+    std::memcpy(xh_[l].data() + static_cast<size_t>(b) * K + (K - H_), s.h.data() + static_cast<size_t>(l) * H_,
+                H_ * sizeof(float));
+    if (!c_.empty())
+      std::memcpy(c_[l].data() + static_cast<size_t>(b) * H_, s.c.data() + static_cast<size_t>(l) * H_,
+                  H_ * sizeof(float));
+  }
+}
+
+void LmStepper::move_row(int from, int to) {
+  RNNGEN_CHECK(from >= 0 && from < B_ && to >= 0 && to < B_);
+  if (from == to) return;
+  for (int l = 0; l < L_; ++l) {
+    const size_t K = K_[l];
+    std::memcpy(xh_[l].data() + to * K, xh_[l].data() + from * K, K * sizeof(float));
+    if (!c_.empty())
+      std::memcpy(c_[l].data() + static_cast<size_t>(to) * H_, c_[l].data() + static_cast<size_t>(from) * H_,
+                  H_ * sizeof(float));
+  }
+}
 
 void LmStepper::set_state(const LmState<float>& s, int batch) {
   alloc(batch);
@@ -263,6 +319,8 @@ void LmStepper::run(const int32_t* ids, const std::vector<W>* packed, const std:
         const ops::Int8Matrix* q = find_block(q8_[l], r0, nr, c0, nc);
         RNNGEN_CHECK(q && "no int8 block for this product");
         q->gemm_acc(B, xq_.data() + c0, K, sx_.data(), y + r0, GHl);
+      } else if (exact_ && B > 1) {  // each row as at batch 1
+        ops::gemv_batch_acc(nr, nc, w + static_cast<size_t>(r0) * K + c0, K, B, xh + c0, K, y + r0, GHl);
       } else if (wt && packed_gemm) {
         ops::PackedGemm* p = find_block(p32_[l], r0, nr, c0, nc);
         if (!p) {
@@ -303,7 +361,13 @@ void LmStepper::run(const int32_t* ids, const std::vector<W>* packed, const std:
       case layers::Cell::kRnnTanh:
       case layers::Cell::kRnnRelu:
         mm(0, GH, 0, K, pre);
-        layers::rnn_step_forward(B, H, cell_ == layers::Cell::kRnnRelu, pre);
+        // Its fast kernel runs over the flat [B, H] span, where a row's vector/scalar split
+        // could depend on B: row by row, exact batching is sure to get batch 1's bits.
+        if (exact_)
+          for (int b = 0; b < B; ++b)
+            layers::rnn_step_forward(1, H, cell_ == layers::Cell::kRnnRelu, pre + static_cast<size_t>(b) * H);
+        else
+          layers::rnn_step_forward(B, H, cell_ == layers::Cell::kRnnRelu, pre);
         std::memcpy(h_.data(), pre, static_cast<size_t>(B) * H * sizeof(float));
         break;
     }
@@ -319,6 +383,8 @@ void LmStepper::run(const int32_t* ids, const std::vector<W>* packed, const std:
   if (fmt_ == WeightFormat::kInt8) {
     ops::quantize_rows_u8(B, H, h_.data(), H, xq_.data(), H, sx_.data());
     dec8_.gemm_acc(B, xq_.data(), H, sx_.data(), lg, V_);
+  } else if (exact_ && B > 1) {
+    ops::gemv_batch_acc(V_, H, dec.data(), H, B, h_.data(), H, lg, V_);
   } else if (!dect32_.empty() && packed_gemm) {
     decp_.run(B, h_.data(), H, 1.0f, lg, V_);
   } else if (!dect32_.empty())

@@ -64,6 +64,16 @@ class LmStepper {
   const float* step(const int32_t* ids);
 
   int batch() const { return B_; }
+
+  // Continuous batching (issue 19): with exact batching on, batch > 1 multiplies with
+  // ops::gemv_batch_acc instead of an SGEMM, so every row's logits are bitwise what that row
+  // alone gives at batch 1 (the int8 path already is), and rows may join and leave between
+  // steps: resize_rows keeps rows [0, min(old, new)) and zeroes new ones, set_row loads row b
+  // from a batch-1 state ([L, 1, H]), move_row copies a row's state over another's.
+  void set_exact_batching(bool on);
+  void resize_rows(int batch);
+  void set_row(int b, const LmState<float>& s);
+  void move_row(int from, int to);
   // Bytes of weights one step reads (every packed matrix once, plus the embedding rows).
   size_t weight_bytes() const;
 
@@ -74,6 +84,7 @@ class LmStepper {
 
   const RnnLm<float>& net_;
   WeightFormat fmt_;
+  bool exact_ = false;  // set_exact_batching
   layers::Cell cell_;
   int V_, E_, H_, L_, G_;
   bool fold0_ = false;                        // folds_embedding(config)

@@ -1,5 +1,7 @@
 #include "ops/gemm.h"
 
+#include <atomic>
+
 #include <cblas.h>
 #include <omp.h>
 
@@ -32,12 +34,21 @@ void gemm(bool ta, bool tb, int m, int n, int k, double alpha, const double* a, 
               n, k, alpha, a, lda, b, ldb, beta, c, ldc);
 }
 
+namespace {
+std::atomic<int> g_threads{0};  // the last set_num_threads(), 0 before any
+}  // namespace
+
 void set_num_threads(int n) {
   if (n < 1) n = 1;
+  g_threads = n;
   openblas_set_num_threads(n);
   omp_set_num_threads(n);
 }
 
 int num_threads() { return omp_get_max_threads(); }
+
+void adopt_num_threads() {
+  if (const int n = g_threads.load(); n > 0) omp_set_num_threads(n);
+}
 
 }  // namespace rnngen::ops

@@ -27,5 +27,9 @@ void gemm_ref(bool trans_a, bool trans_b, int m, int n, int k, T alpha, const T*
 // Number of threads BLAS and our OpenMP loops use.
 void set_num_threads(int n);
 int num_threads();
+// OpenMP keeps the thread count per thread: set_num_threads() reaches only its caller (and
+// OpenBLAS). A thread started later (a generation engine's) calls this to take the count last
+// set anywhere in the process; a no-op when none was set.
+void adopt_num_threads();
 
 }  // namespace rnngen::ops

@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "ops/cpu.h"
+#include "ops/gemv_simd.h"
 #include "ops/gemm.h"
 #include "ops/parallel.h"
 
@@ -16,20 +17,7 @@ namespace rnngen::ops {
 
 namespace {
 
-inline __m256 load8(const float* p) { return _mm256_loadu_ps(p); }
-inline __m256 load8(const uint16_t* p) {
-  const __m128i h = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
-  return _mm256_castsi256_ps(_mm256_slli_epi32(_mm256_cvtepu16_epi32(h), 16));
-}
-inline float load1(const float* p) { return *p; }
-inline float load1(const uint16_t* p) { return from_bf16(*p); }
-
-inline float hsum(__m256 v) {
-  __m128 s = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
-  s = _mm_add_ps(s, _mm_movehl_ps(s, s));
-  s = _mm_add_ss(s, _mm_movehdup_ps(s));
-  return _mm_cvtss_f32(s);
-}
+using namespace simd;  // load8, load16, hsum
 
 // Rows [r0, r1): four rows at a time, two accumulators per row (8 FMA chains in flight).
 template <typename W>
@@ -102,22 +90,6 @@ void gemv_rows(int r0, int r1, int cols, const W* w, size_t ldw, const float* x,
 
 // The same kernel on 16-wide vectors, for CPUs with AVX-512: half the instructions per weight
 // byte, and the column tail as one masked load instead of scalar steps.
-RNNGEN_TARGET_AVX512 inline __m512 load16(const float* p) { return _mm512_loadu_ps(p); }
-RNNGEN_TARGET_AVX512 inline __m512 load16(const uint16_t* p) {
-  const __m256i h = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p));
-  return _mm512_castsi512_ps(_mm512_slli_epi32(_mm512_cvtepu16_epi32(h), 16));
-}
-RNNGEN_TARGET_AVX512 inline __m512 load16(const float* p, __mmask16 m) { return _mm512_maskz_loadu_ps(m, p); }
-RNNGEN_TARGET_AVX512 inline __m512 load16(const uint16_t* p, __mmask16 m) {
-  const __m256i h = _mm256_maskz_loadu_epi16(m, p);
-  return _mm512_castsi512_ps(_mm512_slli_epi32(_mm512_cvtepu16_epi32(h), 16));
-}
-
-// The two halves added, then the AVX2 sum (GCC 12's _mm512_reduce_add_ps warns spuriously).
-RNNGEN_TARGET_AVX512 inline float hsum(__m512 v) {
-  return hsum(_mm256_add_ps(_mm512_castps512_ps256(v), _mm512_extractf32x8_ps(v, 1)));
-}
-
 template <typename W>
 RNNGEN_TARGET_AVX512 void gemv_rows_avx512(int r0, int r1, int cols, const W* w, size_t ldw, const float* x,
                                            float* y) {

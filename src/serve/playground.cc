@@ -3,7 +3,8 @@
 namespace rnngen::serve {
 
 // The page talks only to this server's JSON routes: /v1/models, /v1/completions (stream),
-// /v1/inspect (hidden states and top-5 per token) and /v1/train_log.
+// /v1/inspect (hidden states and top-5 per token) and /v1/train_log; for a seq2seq model,
+// /v1/translate (the answer and its attention map) instead of the language-model routes.
 const char* playground_html() {
   return R"HTML(<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>rnngen playground</title>
@@ -15,8 +16,10 @@ label{display:inline-block;margin:0.3em 1em 0.3em 0}
 #out span.tok{position:relative}
 #tip{position:fixed;background:#222;color:#fff;font:12px monospace;padding:4px 6px;display:none;white-space:pre}
 #curve{border:1px solid #ccc}
+#answer{font-family:monospace;border:1px solid #ccc;padding:0.5em;min-height:1.5em;white-space:pre-wrap}
 </style></head><body>
 <h1>rnngen playground <small id="model"></small></h1>
+<div id="lm">
 <textarea id="prime">The </textarea><br>
 <label>temperature <input id="temperature" type="range" min="0" max="2" step="0.05" value="0.8"> <span></span></label>
 <label>top-k <input id="top_k" type="range" min="0" max="100" step="1" value="0"> <span></span></label>
@@ -27,6 +30,14 @@ label{display:inline-block;margin:0.3em 1em 0.3em 0}
 <p><label>layer <select id="layer"></select></label> <label>hidden unit <input id="unit" type="number" min="0" value="0" style="width:5em"></label>
 <span id="status"></span></p>
 <div id="out"></div><div id="tip"></div>
+</div>
+<div id="s2s" hidden>
+<textarea id="question"></textarea><br>
+<label>beam <input id="beam" type="number" min="1" max="16" value="1" style="width:4em"></label>
+<button id="ask">Answer</button> <span id="s2status"></span>
+<h2>Answer</h2><div id="answer"></div>
+<h2>Attention</h2><canvas id="attn" width="300" height="120"></canvas><p id="attnnote"></p>
+</div>
 <h2>Training curve</h2><canvas id="curve" width="700" height="250"></canvas><p id="curvenote"></p>
 <script>
 const $ = id => document.getElementById(id);
@@ -44,7 +55,9 @@ async function json(url, body) {
 async function init() {
   const m = (await json("/v1/models")).data[0];
   modelId = m.id;
-  $("model").textContent = m.id + " (" + m.config.cell + " " + m.config.hidden_size + " x " + m.config.num_layers + ")";
+  $("model").textContent = m.id + " (" + m.config.cell + " " + m.config.hidden_size + " x " + m.config.num_layers +
+    (m.task === "seq2seq" ? ", seq2seq, " + m.config.decoder + " decoder" : "") + ")";
+  if (m.task === "seq2seq") { $("lm").hidden = true; $("s2s").hidden = false; }
   for (let l = 0; l < m.config.num_layers; ++l) $("layer").add(new Option(String(l), String(l)));
   $("layer").value = String(m.config.num_layers - 1);
   $("unit").max = m.config.hidden_size - 1;
@@ -117,6 +130,43 @@ $("go").onclick = async () => {
     document.body.dataset.done = "1";
   } catch (e) { $("status").textContent = "error: " + e.message; }
 };
+// Seq2seq: the answer, then its attention map as a grid (rows: answer tokens and <end>;
+// columns: source tokens; white 0, black 1), as `rnngen translate --attention-map` draws it.
+const label = t => t === " " ? "_" : t;
+function drawAttention(r) {
+  const cv = $("attn"), g = cv.getContext("2d");
+  const R = r.answer_tokens.length, C = r.source_tokens.length, cell = 24, left = 70, top = 30;
+  cv.width = left + C * cell + 10; cv.height = top + R * cell + 10;
+  g.fillStyle = "#fff"; g.fillRect(0, 0, cv.width, cv.height);
+  g.font = "13px monospace"; g.textAlign = "center"; g.fillStyle = "#000";
+  r.source_tokens.forEach((t, j) => g.fillText(label(t), left + j * cell + cell / 2, top - 10));
+  g.textAlign = "right";
+  r.answer_tokens.forEach((t, i) => g.fillText(label(t), left - 8, top + i * cell + cell / 2 + 4));
+  const argmax = [];
+  r.attention.forEach((row, i) => {
+    row.forEach((v, j) => {
+      const c = Math.round(255 * (1 - Math.max(0, Math.min(1, v))));
+      g.fillStyle = `rgb(${c},${c},${c})`;
+      g.fillRect(left + j * cell, top + i * cell, cell - 1, cell - 1);
+    });
+    argmax.push(row.indexOf(Math.max(...row)));
+  });
+  // The map's shape and each row's most attended source token, in the DOM for tests.
+  cv.dataset.rows = R; cv.dataset.cols = C; cv.dataset.argmax = argmax.join(",");
+  cv.dataset.sums = r.attention.map(row => row.reduce((a, b) => a + b, 0).toFixed(4)).join(",");
+  $("attnnote").textContent = "rows: answer tokens; columns: question tokens; darker = more attention";
+}
+$("ask").onclick = async () => {
+  $("s2status").textContent = "answering..."; $("answer").textContent = "";
+  try {
+    const r = await json("/v1/translate", {model: modelId, text: $("question").value, beam: Number($("beam").value)});
+    $("answer").textContent = r.text;
+    if (r.attention) drawAttention(r);
+    else $("attnnote").textContent = "this model's decoder has no attention";
+    $("s2status").textContent = r.ended ? "done" : "done (cut at the longest training answer)";
+    document.body.dataset.done = "1";
+  } catch (e) { $("s2status").textContent = "error: " + e.message; }
+};
 function drawCurve(log) {
   const cv = $("curve"), g = cv.getContext("2d");
   g.clearRect(0, 0, cv.width, cv.height);
@@ -136,12 +186,12 @@ function drawCurve(log) {
   }
   $("curvenote").textContent = "nll in nats per token: train (red), validation (blue)";
 }
-// ?prime=TEXT&length=N&...&go=1 fills the controls and generates on load (links, and the headless browser test).
+// ?prime=TEXT&length=N&...&go=1 (seq2seq: ?question=TEXT&go=1) fills the controls and generates on load (links, and the headless browser test).
 init().then(() => {
   const q = new URLSearchParams(location.search);
-  for (const k of ["prime", "length", "temperature", "top_k", "top_p", "seed", "layer", "unit"])
+  for (const k of ["prime", "length", "temperature", "top_k", "top_p", "seed", "layer", "unit", "question", "beam"])
     if (q.has(k)) { $(k).value = q.get(k); $(k).dispatchEvent(new Event("input")); }
-  if (q.get("go") === "1") $("go").click();
+  if (q.get("go") === "1") ($("s2s").hidden ? $("go") : $("ask")).click();
 }).catch(e => $("status").textContent = "error: " + e.message);
 </script></body></html>
 )HTML";

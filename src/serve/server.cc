@@ -258,6 +258,47 @@ struct Server::Impl {
     res.set_content(events, "text/event-stream");
   }
 
+  // For the playground's seq2seq mode: `rnngen translate`'s answer and, for an attention
+  // decoder, the attention map `--attention-map` draws (rows: answer tokens and <end>; columns:
+  // source tokens in reading order). {"text", "beam"} -> {"text", "ended", "source_tokens",
+  // "answer_tokens", "attention": [[...]] or null}.
+  void translate(const httplib::Request& req, httplib::Response& res) {
+    const json body = parse_body(req.body);
+    check_model(body, opt.model_id);
+    if (model->task() != "seq2seq")
+      throw RequestError(400, "model " + opt.model_id + " is a language model: use /v1/completions", "model",
+                         "wrong_task");
+    if (!body.contains("text") || !body["text"].is_string())
+      throw RequestError(400, "text: must be a string", "text", "invalid_type");
+    TranslateRequest t;
+    t.text = body["text"].get<std::string>();
+    if (t.text.size() > opt.limits.max_prompt_bytes) throw RequestError(400, "text: too long", "text", "too_long");
+    const json beam = body.value("beam", json(1));
+    if (!beam.is_number_integer() || beam.get<int64_t>() < 1 || beam.get<int64_t>() > 16)
+      throw RequestError(400, "beam: must be an integer in [1, 16]", "beam", "invalid_value");
+    t.beam = beam.get<int>();
+    t.attention = json::parse(model->config_json()).value("decoder", "") == "attention";
+    if (!slots.take(1))
+      throw RequestError(429, "the server is generating its maximum of " + std::to_string(opt.limits.max_streams) +
+                                  " streams; try again later",
+                         "", "too_many_streams", "server_busy");
+    std::vector<Translation> got;
+    try {
+      got = model->translate(t);
+    } catch (...) {
+      slots.give(1);
+      throw;
+    }
+    slots.give(1);
+    const Translation& a = got.at(0);
+    res.set_content(dump({{"text", a.text},
+                          {"ended", a.ended},
+                          {"source_tokens", a.source_tokens},
+                          {"answer_tokens", a.answer_tokens},
+                          {"attention", t.attention ? json(a.attention) : json()}}),
+                    kJson);
+  }
+
   void score(const httplib::Request& req, httplib::Response& res) {
     const json body = parse_body(req.body);
     check_model(body, opt.model_id);
@@ -360,10 +401,16 @@ struct Server::Impl {
   }
 
   void routes() {
+    // cpp-httplib's default pool is max(8, cores - 1) threads: on a small machine fewer than
+    // the streams allowed at once, so requests past the eighth would wait for a thread instead
+    // of joining the batch. A thread per allowed stream, and some for the quick routes.
+    const size_t pool = static_cast<size_t>(opt.limits.max_streams) + 8;
+    http.new_task_queue = [pool] { return new httplib::ThreadPool(pool); };
     http.set_payload_max_length(opt.limits.max_body_bytes);
     http.Post("/v1/completions", guarded(&Impl::completions));
     http.Post("/v1/chat/completions", guarded(&Impl::chat));
     http.Post("/v1/score", guarded(&Impl::score));
+    http.Post("/v1/translate", guarded(&Impl::translate));
     http.Post("/tokenize", guarded(&Impl::tokenize));
     http.Post("/detokenize", guarded(&Impl::detokenize));
     http.Post("/v1/inspect", guarded(&Impl::inspect));

@@ -64,7 +64,7 @@ class LmTask : public TrainTask {
     net_->final_state(next_state_);
     std::swap(state_, next_state_);  // carried, detached: backward never reaches past here
   }
-  Validation validate() override;
+  Validation validate(int64_t max_tokens) override;
   void save_model_dir(const std::string& dir) const override { models::save_model_dir(dir, *tok_, *net_); }
   nlohmann::json data_meta() const override {
     return {{"--sequences", o_.sequences}, {"--seq-len", o_.seq_len}, {"--batch-size", o_.batch_size},
@@ -96,6 +96,7 @@ class LmTask : public TrainTask {
   std::unique_ptr<text::Tokenizer> tok_;
   std::unique_ptr<models::RnnLm<float>> net_;
   std::vector<int32_t> train_ids_, val_ids_;
+  int64_t val_tokens_ = 0;  // held-out tokens, either mode
   std::unique_ptr<text::StreamBatches> stream_;
   std::unique_ptr<text::LineBatches> lines_, val_lines_;
   models::LmState<float> state_, next_state_;
@@ -177,6 +178,7 @@ void LmTask::prepare_data(const std::string& train_text, const std::string& val_
                        " (each of the batch's streams needs at least 2 tokens)");
     if (!val_text.empty()) val_ids_ = encode_val(val_text);
   }
+  val_tokens_ = static_cast<int64_t>(kept);
   if (unknown > 0)
     val_note_ = "validation: " + std::to_string(unknown) + " of " + std::to_string(unknown + kept) +
                 " words are not in the training vocabulary and are left out (--oov-token counts them)";
@@ -231,7 +233,7 @@ StepLoss LmTask::forward(int window, uint64_t drop_key) {
   return {sum, net_->counted()};
 }
 
-Validation LmTask::validate() {
+Validation LmTask::validate(int64_t max_tokens) {
   // The model's loss, not bf16's: under --precision bf16 too, so val_nll compares across
   // precisions and with `rnngen eval`, and plateau and best-model decisions see no rounding.
   const PrecisionScope fp32("fp32");
@@ -240,9 +242,10 @@ Validation LmTask::validate() {
   models::LmState<float> st, nx;
   text::Window full, w;
   const models::ForwardOptions fwd;
+  bool partial = false;
   // Every process scores its rows of each window; the sums are added up below.
-  auto run = [&](auto& batches) {
-    for (int i = 0; i < batches.windows(); ++i) {
+  auto run = [&](auto& batches, int windows) {
+    for (int i = 0; i < windows; ++i) {
       batches.get(i, full);
       take_rows(full, w);
       if (w.batch == 0) continue;
@@ -255,19 +258,30 @@ Validation LmTask::validate() {
   };
   if (lines_mode_) {
     if (!val_lines_ || val_lines_->windows() == 0) return {};
-    run(*val_lines_);
+    int windows = val_lines_->windows();
+    if (max_tokens > 0 && val_tokens_ > max_tokens)  // the first windows' share
+      windows = static_cast<int>(std::max<int64_t>(1, windows * max_tokens / val_tokens_));
+    run(*val_lines_, windows);
+    partial = windows < val_lines_->windows();
   } else {
     if (val_ids_.size() < 2) return {};
     // Several streams at once for speed; each long enough that its cold start hardly matters.
     const int streams = static_cast<int>(std::clamp<size_t>(val_ids_.size() / 2000, 1, o_.batch_size));
     text::StreamBatches vb(val_ids_, streams, o_.seq_len);
-    run(vb);
+    // A bounded sample: the first windows of every stream, so it is spread over the whole text.
+    int windows = vb.windows();
+    if (max_tokens > 0)
+      windows = static_cast<int>(std::clamp<int64_t>((max_tokens + int64_t{streams} * o_.seq_len - 1) /
+                                                         (int64_t{streams} * o_.seq_len), 1, windows));
+    run(vb, windows);
+    partial = windows < vb.windows();
   }
   double total[2] = {sum, static_cast<double>(count)};
   comm_.sum(total, 2);
   sum = total[0];
   count = static_cast<int64_t>(total[1]);
   Validation v;
+  v.partial = partial;
   if (count) v.nll = sum / static_cast<double>(count);
   return v;
 }

@@ -23,7 +23,8 @@ LrRule parse_lr_rule(std::string_view name) {
   if (name == "step") return LrRule::kStep;
   if (name == "plateau") return LrRule::kPlateau;
   if (name == "cosine") return LrRule::kCosine;
-  throw InputError("--lr-schedule must be one of constant, step, plateau, cosine, got '" +
+  if (name == "linear") return LrRule::kLinear;
+  throw InputError("--lr-schedule must be one of constant, step, plateau, cosine, linear, got '" +
                    std::string(name) + "'");
 }
 
@@ -33,6 +34,7 @@ std::string to_string(LrRule rule) {
     case LrRule::kStep: return "step";
     case LrRule::kPlateau: return "plateau";
     case LrRule::kCosine: return "cosine";
+    case LrRule::kLinear: return "linear";
   }
   return "?";
 }
@@ -47,15 +49,29 @@ LrSchedule::LrSchedule(const LrScheduleOptions& opts) : opts_(opts) {
     throw InputError("--lr-decay-after must be >= 0, got " + std::to_string(opts.decay_after));
   if (opts.patience < 0)
     throw InputError("plateau patience must be >= 0, got " + std::to_string(opts.patience));
-  const bool has_floor = opts.rule == LrRule::kPlateau || opts.rule == LrRule::kCosine;
+  const bool anneals = opts.rule == LrRule::kCosine || opts.rule == LrRule::kLinear;
+  const bool has_floor = opts.rule == LrRule::kPlateau || anneals;
   if (has_floor && !(opts.min_lr >= 0 && opts.min_lr <= opts.lr))
-    throw InputError("the minimum learning rate must be in [0, --lr], got " + num(opts.min_lr));
-  if (opts.rule == LrRule::kCosine && opts.total_steps <= 0)
-    throw InputError(
-        "--lr-schedule cosine needs the total number of steps (from --max-steps or --epochs)");
+    throw InputError("--min-lr must be in [0, --lr], got " + num(opts.min_lr));
+  if (anneals && opts.total_steps <= 0 && !opts.time_budget)
+    throw InputError("--lr-schedule " + to_string(opts.rule) +
+                     " needs to know where the run ends (--max-steps, --epochs or --max-time)");
+  if (opts.warmup_steps < 0) throw InputError("--warmup must be >= 0, got " + std::to_string(opts.warmup_steps));
 }
 
-double LrSchedule::lr(int64_t step, int64_t epoch) const {
+double LrSchedule::lr(int64_t step, int64_t epoch, double time_spent) const {
+  const double rate = annealed(step, epoch, time_spent);
+  if (step < opts_.warmup_steps)
+    return rate * static_cast<double>(step + 1) / static_cast<double>(opts_.warmup_steps);
+  return rate;
+}
+
+double LrSchedule::annealed(int64_t step, int64_t epoch, double time_spent) const {
+  // How far the run is, by whichever limit ends it first.
+  double p = opts_.time_budget ? std::clamp(time_spent, 0.0, 1.0) : 0.0;
+  if (opts_.total_steps > 0)
+    p = std::max(p, static_cast<double>(std::clamp<int64_t>(step, 0, opts_.total_steps)) /
+                        static_cast<double>(opts_.total_steps));
   switch (opts_.rule) {
     case LrRule::kConstant:
       return opts_.lr;
@@ -68,12 +84,10 @@ double LrSchedule::lr(int64_t step, int64_t epoch) const {
     case LrRule::kPlateau:
       return std::max(opts_.min_lr,
                       opts_.lr * std::pow(opts_.decay, static_cast<double>(state_.reductions)));
-    case LrRule::kCosine: {
-      const double t = static_cast<double>(std::clamp<int64_t>(step, 0, opts_.total_steps));
-      const double s = static_cast<double>(opts_.total_steps);
-      return opts_.min_lr +
-             (opts_.lr - opts_.min_lr) * 0.5 * (1.0 + std::cos(std::numbers::pi * t / s));
-    }
+    case LrRule::kCosine:
+      return opts_.min_lr + (opts_.lr - opts_.min_lr) * 0.5 * (1.0 + std::cos(std::numbers::pi * p));
+    case LrRule::kLinear:
+      return opts_.min_lr + (opts_.lr - opts_.min_lr) * (1.0 - p);
   }
   return opts_.lr;
 }

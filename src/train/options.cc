@@ -52,7 +52,10 @@ void validate(const TrainOptions& o) {
   one_of("--word-style", o.word_style, {"keras", "ptb"});
   one_of("--sequences", o.sequences, {"stream", "lines"});
   one_of("--cell", o.cell, {"lstm", "gru", "rnn", "rnn_relu"});
-  one_of("--lr-schedule", o.lr_schedule, {"constant", "step", "plateau", "cosine"});
+  one_of("--lr-schedule", o.lr_schedule, {"constant", "step", "plateau", "cosine", "linear"});
+  require(o.warmup >= 0, "--warmup must be >= 0 steps, got " + str(o.warmup));
+  require(std::isfinite(o.min_lr) && o.min_lr >= 0, "--min-lr must be >= 0, got " + str(o.min_lr));
+  require(o.val_sample >= 0, "--val-sample must be >= 0 tokens (0 = all), got " + str(o.val_sample));
   one_of("--subword-model", o.subword_model, {"unigram", "bpe"});
   require(o.num_words == -1 || o.num_words >= 1, "--num-words must be at least 1, got " + str(o.num_words));
   require(o.embed_size >= 0, "--embed-size must be >= 0 (0 = one-hot input), got " + str(o.embed_size));
@@ -87,7 +90,7 @@ void validate(const TrainOptions& o) {
   require(o.bucket_mb > 0, "--bucket-mb must be > 0, got " + str(o.bucket_mb));
   require(o.vocab_size >= 0, "--vocab-size must be >= 0, got " + str(o.vocab_size));
   require(!(o.resume && o.force), "--resume and --force contradict each other");
-  check_precision(o.precision);
+  if (o.precision != "auto") check_precision(o.precision);
 }
 
 void check_precision(const std::string& p) {
@@ -95,6 +98,11 @@ void check_precision(const std::string& p) {
   require(p == "fp32" || ops::avx512_bf16(),
           "--precision bf16 needs a CPU with AVX512-BF16 (AMD Zen 4 or later, Intel Cooper Lake or Sapphire "
           "Rapids or later); this one has none");
+}
+
+std::string resolve_precision(const std::string& precision, const std::string& task) {
+  if (precision != "auto") return precision;
+  return task == "lm" && ops::avx512_bf16() ? "bf16" : "fp32";
 }
 
 PrecisionScope::PrecisionScope(const std::string& precision) : before_(ops::bf16_gemms()) {

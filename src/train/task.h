@@ -28,6 +28,7 @@ struct StepLoss {
 struct Validation {
   double nll = -1;       // nats per target token, -1 = no validation data
   double accuracy = -1;  // exact-match accuracy (seq2seq), -1 = not measured
+  bool partial = false;  // a sample of the held-out data, not all of it
 };
 
 class TrainTask {
@@ -56,7 +57,9 @@ class TrainTask {
   // After the optimizer step (the language model carries its state to the next window).
   virtual void end_step() {}
 
-  virtual Validation validate() = 0;
+  // The held-out loss: over at most about `max_tokens` target tokens spread over the held-out
+  // data (0 = all of it), so that frequent evaluations during training stay cheap.
+  virtual Validation validate(int64_t max_tokens) = 0;
   // config.json, tokenizer.json and model.safetensors from the current weights.
   virtual void save_model_dir(const std::string& dir) const = 0;
   // What shapes the windows, recorded in checkpoints: resuming under other values is refused.

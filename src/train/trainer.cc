@@ -106,8 +106,9 @@ class Trainer {
  private:
   void set_up();
   void check_processes();
-  Validation validate_model();
+  Validation validate_model() { return task_->validate(o_.val_sample); }
   void log_eval(double train_nll, const Validation& val);
+  void final_full_validation();
   void create_model_dir();
   void save_model_weights();
   void save_checkpoint(const fs::path& dir);
@@ -118,7 +119,15 @@ class Trainer {
   void check_weights();
   [[noreturn]] void diverged(int64_t step, const std::string& what);
   void restore_checkpoint();
-  double lr() const { return schedule_->lr(step_, epoch_); }
+  double lr() const { return schedule_->lr(step_, epoch_, time_spent()); }
+  // The share of the --max-time budget spent, for the schedule: the training time of earlier
+  // runs (--resume) plus this run's, over that plus this run's budget, so that a resumed run
+  // carries on the decay where it was rather than starting it again.
+  double time_spent() const {
+    if (o_.max_time <= 0) return 0.0;
+    const double now = start_ ? seconds_since(*start_) : 0.0;
+    return (elapsed_before_ + now) / (elapsed_before_ + o_.max_time);
+  }
 
   TrainOptions o_;
   // The processes sharing each batch. Rank 0 alone writes (the model, the log, checkpoints, the
@@ -155,6 +164,10 @@ class Trainer {
   int64_t last_eval_step_ = -1;
   int64_t checkpoint_step_ = 0;  // the step of the checkpoint in --out
   double grads_wait_before_ = 0;  // comm_.grads_wait_seconds() when this run's loop began
+  bool sampled_validation_ = false;  // some evaluation scored only a sample of the held-out data
+  // bf16 or fp32 GEMMs for the whole run, once the task's kind has resolved --precision auto.
+  std::optional<PrecisionScope> precision_;
+  Clock::time_point started_ = Clock::now();  // for "ready in"
 };
 
 void Trainer::check_weights() {
@@ -172,8 +185,6 @@ void Trainer::diverged(int64_t step, const std::string& what) {
                          std::to_string(checkpoint_step_) + "): try a lower --lr or a --clip, with --resume or from the start");
 }
 
-Validation Trainer::validate_model() { return task_->validate(); }
-
 void Trainer::log_eval(double train_nll, const Validation& val) {
   nlohmann::ordered_json j;
   j["step"] = step_;
@@ -181,6 +192,7 @@ void Trainer::log_eval(double train_nll, const Validation& val) {
   j["tokens"] = tokens_;
   j["train_nll"] = train_nll;
   j["val_nll"] = val.nll < 0 ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(val.nll);
+  if (val.partial) j["val_tokens"] = o_.val_sample;  // a sample; lines without it scored all
   if (task_->config().task == "seq2seq")
     j["val_accuracy"] = val.accuracy < 0 ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(val.accuracy);
   j["lr"] = lr();
@@ -192,8 +204,12 @@ void Trainer::log_eval(double train_nll, const Validation& val) {
         steps_this_run_ ? (comm_.grads_wait_seconds() - grads_wait_before_) / static_cast<double>(steps_this_run_) : 0.0;
   }
   if (!root_) return;
-  std::ofstream f(fs::path(o_.out) / "train_log.jsonl", std::ios::app);
-  f << j.dump() << "\n";
+  const std::string record = j.dump();
+  {
+    std::ofstream f(fs::path(o_.out) / "train_log.jsonl", std::ios::app);
+    f << record << "\n";
+  }
+  if (o_.on_log) o_.on_log(record);
 }
 
 void Trainer::create_model_dir() {
@@ -405,6 +421,8 @@ void Trainer::set_up() {
       throw InputError("--out " + o_.out + ": holds a " + kind + " model; resume it with --task " + kind);
     resumed.tokenizer = text::load_tokenizer((fs::path(o_.out) / "tokenizer.json").string());
   }
+  o_.precision = resolve_precision(o_.precision, kind);
+  precision_.emplace(o_.precision);
   task_ = kind == "seq2seq" ? make_seq2seq_task(o_, o_.resume ? &resumed : nullptr)
                             : make_lm_task(o_, o_.resume ? &resumed : nullptr, comm_);
   for (const std::string& f : o_.data) data_files_.push_back(file_fingerprint(f));
@@ -419,7 +437,12 @@ void Trainer::set_up() {
   so.lr = o_.lr.value_or(default_lr);
   so.decay = o_.lr_decay;
   so.decay_after = o_.lr_decay_after;
-  so.total_steps = o_.max_steps > 0 ? o_.max_steps : static_cast<int64_t>(o_.epochs) * task_->windows();
+  const int64_t per_epoch = task_->windows();
+  so.total_steps = o_.max_steps > 0 ? std::min(o_.max_steps, static_cast<int64_t>(o_.epochs) * per_epoch)
+                                    : static_cast<int64_t>(o_.epochs) * per_epoch;
+  so.time_budget = o_.max_time > 0;
+  so.warmup_steps = o_.warmup;
+  so.min_lr = o_.min_lr;
   schedule_ = std::make_unique<LrSchedule>(so);
 
   if (o_.resume) restore_checkpoint();
@@ -442,12 +465,10 @@ TrainResult Trainer::run() {
   // A process that fails here (a flag, its lock, --out, a file it cannot read) must end the
   // others too, not leave them waiting in the first collective: all vote before any collective.
   std::exception_ptr failed;
-  std::optional<PrecisionScope> precision;
   try {
     validate(o_);
     // Several processes: "all cores" means the cores this one is bound to.
     ops::set_num_threads(o_.threads > 0 ? o_.threads : comm_.size() > 1 ? allowed_cores() : hardware_threads());
-    precision.emplace(o_.precision);
     set_up();
   } catch (...) {
     failed = std::current_exception();
@@ -474,8 +495,9 @@ TrainResult Trainer::run() {
                     std::to_string(cfg.vocab_size) + ", " + std::to_string(per_epoch) +
                     " steps per epoch, " + std::to_string(ops::num_threads()) + " threads" +
                     (comm_.size() > 1 ? " x " + std::to_string(comm_.size()) + " processes" : "") +
-                    (o_.precision == "bf16" ? ", bf16 GEMMs" : "") +
-                    (o_.resume ? ", resuming at step " + std::to_string(step_) : ""));
+                    (o_.precision == "bf16" ? ", bf16 GEMMs" : ", fp32") +
+                    (o_.resume ? ", resuming at step " + std::to_string(step_) : "") + "; ready in " +
+                    number_text(std::round(seconds_since(started_) * 100) / 100) + " s");
   if (!task_->note().empty()) progress_.message(task_->note());
   if (comm_.size() > 1 && ops::num_threads() > allowed_cores())
     progress_.message("note: --threads " + std::to_string(ops::num_threads()) + " but each process is bound to " +
@@ -490,6 +512,7 @@ TrainResult Trainer::run() {
     check_weights();
     const double train_nll = run_count_ ? run_nll_ / run_count_ : 0.0;
     const Validation v = validate_model();
+    sampled_validation_ = sampled_validation_ || v.partial;
     const double val = v.nll;
     last_train_nll_ = train_nll;
     last_eval_step_ = step_;
@@ -521,7 +544,8 @@ TrainResult Trainer::run() {
     while (window_ < per_epoch) {
       if (o_.max_steps > 0 && step_ >= o_.max_steps) { stopped = "max-steps"; stop = true; break; }
       // Every process stops at the same step: the time limit and a signal are voted on.
-      double why[2] = {o_.max_time > 0 && seconds_since(*start_) >= o_.max_time ? 1.0 : 0.0, stop_signal() ? 1.0 : 0.0};
+      double why[2] = {o_.max_time > 0 && seconds_since(*start_) >= o_.max_time ? 1.0 : 0.0,
+                       stop_signal() || (o_.stop_requested && o_.stop_requested()) ? 1.0 : 0.0};
       comm_.sum(why, 2);
       if (why[0] > 0) { stopped = "max-time"; stop = true; break; }
       if (why[1] > 0) { stopped = "interrupt"; stop = true; break; }
@@ -592,8 +616,9 @@ TrainResult Trainer::run() {
     // never stopped; then evaluate (and save the model) for the user, which that run would
     // not have done here. --resume rewinds the log and model.safetensors to the checkpoint.
     save_checkpoint();
-    if (last_eval_step_ != step_) evaluate_and_log();
+    if (last_eval_step_ != step_ && !sampled_validation_) evaluate_and_log();
   }
+  if (sampled_validation_) final_full_validation();
   // No process leaves before rank 0 has written: a stop by signal exits non-zero, and the CLI's
   // MPI_Abort would end rank 0 in the middle of its last save.
   comm_.any(false);
@@ -616,6 +641,34 @@ TrainResult Trainer::run() {
   res.signal = stop_signal();
   res.root = root_;
   return res;
+}
+
+// The evaluations along the way scored a sample of the held-out data; the model the user gets
+// is chosen on all of it: the final weights against the best ones the samples picked.
+void Trainer::final_full_validation() {
+  check_weights();
+  const Validation last = task_->validate(0);
+  const size_t n = task_->num_params();
+  const bool same = std::equal(saved_params_.begin(), saved_params_.end(), task_->params());
+  Validation best = last;
+  if (!same) {
+    const std::vector<float> current(task_->params(), task_->params() + n);
+    std::copy(saved_params_.begin(), saved_params_.end(), task_->params());
+    best = task_->validate(0);
+    std::copy(current.begin(), current.end(), task_->params());
+  }
+  const bool keep_final = same || last.nll <= best.nll;
+  if (keep_final && !same) save_model_weights();
+  const Validation& kept = keep_final ? last : best;
+  best_val_ = kept.nll;
+  log_eval(run_count_ ? run_nll_ / run_count_ : last_train_nll_, kept);
+  char line[200];
+  if (same)
+    std::snprintf(line, sizeof line, "all held-out data: %.4f (the saved model)", last.nll);
+  else
+    std::snprintf(line, sizeof line, "all held-out data: final weights %.4f, best earlier weights %.4f: kept the %s",
+                  last.nll, best.nll, keep_final ? "final ones (saved)" : "earlier ones");
+  progress_.message(line);
 }
 
 TrainResult run_training(const TrainOptions& options) {

@@ -67,6 +67,27 @@ TEST_F(PrecisionCli, ResumeNeedsTheSamePrecision) {
   EXPECT_NE(r.err.find("--precision fp32"), std::string::npos) << r.err;
 }
 
+// The default: bf16 for a language model where the CPU has AVX512-BF16, fp32 elsewhere; the
+// header says which, the checkpoint records what was used, and --resume (auto again) accepts it.
+TEST_F(PrecisionCli, AutoIsBf16WhereTheCpuHasIt) {
+  auto args = train_args("auto") + std::vector<std::string>{"--max-steps", "3", "--precision", "auto"};
+  args.erase(std::find(args.begin(), args.end(), "-q"));
+  const CliResult r = run_cli(args);
+  ASSERT_EQ(r.exit_code, 0) << show(r);
+  const bool bf16 = ops::avx512_bf16();
+  EXPECT_NE(r.err.find(bf16 ? "bf16 GEMMs" : ", fp32"), std::string::npos) << r.err;
+  const CliResult again = run_cli(args + std::vector<std::string>{"--max-steps", "5", "--resume"});
+  EXPECT_EQ(again.exit_code, 0) << show(again);
+  const CliResult other =
+      run_cli(args + std::vector<std::string>{"--max-steps", "7", "--resume", "--precision", bf16 ? "fp32" : "auto"});
+  if (bf16) {
+    EXPECT_EQ(other.exit_code, 2) << show(other);
+    EXPECT_NE(other.err.find("--precision bf16"), std::string::npos) << other.err;
+  } else {
+    EXPECT_EQ(other.exit_code, 0) << show(other);
+  }
+}
+
 TEST_F(PrecisionCli, BadValueIsAUsageError) {
   const CliResult r = run_cli(train_args("m") + std::vector<std::string>{"--precision", "fp16"});
   EXPECT_EQ(r.exit_code, 2) << show(r);

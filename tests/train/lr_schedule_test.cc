@@ -108,10 +108,59 @@ TEST(LrSchedule, CosineFromLrToMinOverTotalSteps) {
   }
 }
 
+TEST(LrSchedule, LinearFromLrToMinOverTotalSteps) {
+  auto o = with(LrRule::kLinear);
+  o.total_steps = 200;
+  o.min_lr = 0.02;
+  LrSchedule s(o);
+  EXPECT_DOUBLE_EQ(s.lr(0, 0), 0.1);
+  EXPECT_NEAR(s.lr(50, 0), 0.02 + 0.08 * 0.75, 1e-15);
+  EXPECT_NEAR(s.lr(150, 1), 0.02 + 0.08 * 0.25, 1e-15);
+  EXPECT_DOUBLE_EQ(s.lr(200, 2), 0.02);
+  EXPECT_DOUBLE_EQ(s.lr(999, 9), 0.02);
+}
+
+// Under --max-time the run's end is a time: the share of the budget spent drives the decay,
+// unless the step count is further along.
+TEST(LrSchedule, TimeBudgetDrivesTheDecay) {
+  auto o = with(LrRule::kCosine);
+  o.time_budget = true;  // no total steps: the budget alone says where the run ends
+  LrSchedule s(o);
+  EXPECT_DOUBLE_EQ(s.lr(7, 0, 0.0), 0.1);
+  EXPECT_NEAR(s.lr(7, 0, 0.5), 0.05, 1e-15);
+  EXPECT_NEAR(s.lr(7, 0, 0.25), 0.1 * (1 + std::cos(std::numbers::pi / 4)) / 2, 1e-15);
+  EXPECT_DOUBLE_EQ(s.lr(7, 0, 1.0), 0.0);
+  EXPECT_DOUBLE_EQ(s.lr(7, 0, 1.7), 0.0);  // past the budget (the last step's overrun): held
+  o.total_steps = 100;
+  LrSchedule both(o);
+  EXPECT_NEAR(both.lr(50, 0, 0.1), 0.05, 1e-15);  // steps further along than time
+  EXPECT_NEAR(both.lr(10, 0, 0.5), 0.05, 1e-15);  // time further along than steps
+  auto lin = with(LrRule::kLinear);
+  lin.time_budget = true;
+  EXPECT_NEAR(LrSchedule(lin).lr(3, 0, 0.3), 0.07, 1e-15);
+}
+
+TEST(LrSchedule, WarmupRampsAnyRuleLinearly) {
+  auto o = with(LrRule::kCosine);
+  o.total_steps = 1000;
+  o.warmup_steps = 4;
+  LrSchedule s(o);
+  LrSchedule plain([&] { auto p = o; p.warmup_steps = 0; return p; }());
+  for (int t = 0; t < 4; ++t) EXPECT_DOUBLE_EQ(s.lr(t, 0), plain.lr(t, 0) * (t + 1) / 4.0);
+  for (int t = 4; t < 20; ++t) EXPECT_DOUBLE_EQ(s.lr(t, 0), plain.lr(t, 0));
+  auto c = with(LrRule::kConstant);
+  c.warmup_steps = 10;
+  EXPECT_DOUBLE_EQ(LrSchedule(c).lr(0, 0), 0.01);
+  EXPECT_DOUBLE_EQ(LrSchedule(c).lr(9, 0), 0.1);
+  c.warmup_steps = -1;
+  EXPECT_THROW(LrSchedule{c}, InputError);
+}
+
 TEST(LrSchedule, ParsesNamesAndRejectsBadOptions) {
   EXPECT_EQ(parse_lr_rule("cosine"), LrRule::kCosine);
   EXPECT_EQ(to_string(parse_lr_rule("plateau")), "plateau");
-  EXPECT_THROW(parse_lr_rule("linear"), InputError);
+  EXPECT_EQ(parse_lr_rule("linear"), LrRule::kLinear);
+  EXPECT_THROW(parse_lr_rule("exponential"), InputError);
   auto o = with(LrRule::kCosine);
   EXPECT_THROW(LrSchedule{o}, InputError);  // no total steps
   o = with(LrRule::kStep);

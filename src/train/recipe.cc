@@ -1,0 +1,83 @@
+#include "train/recipe.h"
+
+#include <cmath>
+#include <sstream>
+#include <type_traits>
+
+namespace rnngen::train {
+namespace {
+
+// One row of the search's winners (docs/quality.md, "Recipe search").
+struct Recipe {
+  double budget_s;  // the budget it was chosen for
+  int embed, hidden, layers;
+  double dropout;
+  int batch, seq_len;
+  double lr, min_lr_ratio;
+  int warmup;
+  const char* schedule;
+};
+
+constexpr Recipe kRecipes[] = {
+    // budget  embed hidden layers dropout batch seq   lr    min/lr warmup schedule
+    {60,       256,  256,   2,     0.0,    32,   100,  4e-3, 0.0,   0,     "cosine"},
+    {300,      256,  512,   2,     0.1,    32,   100,  2e-3, 0.0,   0,     "cosine"},
+    // Not searched (no 900-s runs were made): the 300-s network with more dropout for the
+    // three times as many epochs.
+    {900,      256,  512,   2,     0.2,    32,   100,  2e-3, 0.0,   0,     "cosine"},
+};
+
+std::string text(double v) {
+  std::ostringstream os;
+  os << v;
+  return os.str();
+}
+
+// The recipe whose budget is nearest on a log scale (30 s gets the 60-s one, an hour the 900-s).
+const Recipe& nearest(double budget_s) {
+  const Recipe* best = &kRecipes[0];
+  for (const Recipe& r : kRecipes)
+    if (std::abs(std::log(r.budget_s / budget_s)) < std::abs(std::log(best->budget_s / budget_s))) best = &r;
+  return *best;
+}
+
+}  // namespace
+
+std::vector<RecipeChoice> apply_budget_recipe(TrainOptions& o, const std::function<bool(const std::string&)>& given) {
+  std::vector<RecipeChoice> out;
+  if (o.task != "lm" || o.max_time <= 0) return out;
+  const Recipe& r = nearest(o.max_time);
+  auto set = [&](const char* flag, auto& field, auto value) {
+    if (given(flag)) return;
+    field = value;
+    if constexpr (std::is_integral_v<decltype(value)>) out.push_back({flag, std::to_string(value)});
+    else out.push_back({flag, text(value)});
+  };
+  set("--embed-size", o.embed_size, r.embed);
+  set("--hidden-size", o.hidden_size, r.hidden);
+  set("--num-layers", o.num_layers, r.layers);
+  set("--dropout", o.dropout, r.dropout);
+  set("--batch-size", o.batch_size, r.batch);
+  set("--seq-len", o.seq_len, r.seq_len);
+  if (!given("--lr")) {
+    o.lr = r.lr;
+    out.push_back({"--lr", text(r.lr)});
+  }
+  if (!given("--lr-schedule")) {
+    o.lr_schedule = r.schedule;
+    out.push_back({"--lr-schedule", r.schedule});
+  }
+  set("--warmup", o.warmup, static_cast<int64_t>(r.warmup));
+  set("--min-lr", o.min_lr, o.lr.value_or(r.lr) * r.min_lr_ratio);
+  // The budget ends the run, not a count of epochs.
+  set("--epochs", o.epochs, 1000000);  // (the budget always ends it first)
+  return out;
+}
+
+std::string to_flags(const std::vector<RecipeChoice>& choices) {
+  std::string s;
+  for (const auto& c : choices) s += (s.empty() ? "" : " ") + c.flag + " " + c.value;
+  return s;
+}
+
+}  // namespace rnngen::train
