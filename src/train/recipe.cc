@@ -20,11 +20,11 @@ struct Recipe {
 
 constexpr Recipe kRecipes[] = {
     // budget  embed hidden layers dropout batch seq   lr    min/lr warmup schedule
-    {60,       256,  256,   2,     0.0,    32,   100,  4e-3, 0.0,   0,     "cosine"},
-    {300,      256,  512,   2,     0.1,    32,   100,  2e-3, 0.0,   0,     "cosine"},
+    {60,       256,  256,   2,     0.0,    64,   50,   6e-3, 0.0,   0,     "cosine"},
+    {300,      256,  512,   2,     0.1,    64,   50,   2e-3, 0.0,   0,     "cosine"},
     // Not searched (no 900-s runs were made): the 300-s network with more dropout for the
     // three times as many epochs.
-    {900,      256,  512,   2,     0.2,    32,   100,  2e-3, 0.0,   0,     "cosine"},
+    {900,      256,  512,   2,     0.2,    64,   50,   2e-3, 0.0,   0,     "cosine"},
 };
 
 std::string text(double v) {
