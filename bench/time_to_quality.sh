@@ -108,7 +108,7 @@ print(f"after {seconds:.0f} s: rnngen {float(nll_full):.4f}, PyTorch {target:.4f
 series = []
 for n in names:
     j = json.load(open(f"{work}/{n}.json"))
-    series.append((n.replace("torch_", "PyTorch "), [(p["elapsed_s"], p["val_nll"]) for p in j["curve"]]))
+    series.append((n.replace("torch_", "PyTorch ").replace("_", " "), [(p["elapsed_s"], p["val_nll"]) for p in j["curve"]]))
 log = [json.loads(l) for l in open(f"{work}/rnngen_full/train_log.jsonl")]
 series.append(("rnngen", [(p["elapsed_s"], p["val_nll"]) for p in log if p["val_nll"] is not None]))
 dat = f"{work}/curves.dat"
@@ -119,7 +119,7 @@ with open(dat, "w") as f:
             f.write(f"{t} {v}\n")
         f.write("\n\n")
 plots = ", ".join(f'"{dat}" index {i} with linespoints title columnheader(1)' for i in range(len(series)))
-script = (f'set terminal pngcairo size 900,560; set output "{plot}"; set xlabel "wall time, s"; '
+script = (f'set terminal pngcairo size 900,560 noenhanced; set output "{plot}"; set xlabel "wall time, s"; '
           f'set ylabel "held-out loss during training, nats/char"; set yrange [1.4:2.2]; set grid; '
           f'set title "time to quality: rnngen vs PyTorch, same run"; '
           f'set arrow from graph 0, first {target} to graph 1, first {target} nohead dt 2; plot {plots}')
