@@ -85,8 +85,9 @@ class LmTask : public TrainTask {
 
  private:
   void prepare_data(const std::string& train_text, const std::string& val_text, const std::string& val_source);
-  // This process's rows of a global window (all of them for a single process).
-  void take_rows(const text::Window& full, text::Window& mine) const;
+  // This process's rows of a global window (all of them for a single process); returns where
+  // they lie in the global batch.
+  dist::RowRange take_rows(const text::Window& full, text::Window& mine) const;
   std::vector<float> gather_rows(const std::vector<float>& local) const;
   std::vector<float> my_rows(const std::vector<float>& all) const;
 
@@ -101,7 +102,6 @@ class LmTask : public TrainTask {
   std::unique_ptr<text::LineBatches> lines_, val_lines_;
   models::LmState<float> state_, next_state_;
   text::Window full_, w_;
-  int full_rows_ = 0;  // the global batch of the last training window
   std::string val_note_;
 };
 
@@ -184,9 +184,10 @@ void LmTask::prepare_data(const std::string& train_text, const std::string& val_
                 " words are not in the training vocabulary and are left out (--oov-token counts them)";
 }
 
-void LmTask::take_rows(const text::Window& full, text::Window& mine) const {
+dist::RowRange LmTask::take_rows(const text::Window& full, text::Window& mine) const {
   const dist::RowRange r = dist::row_share(full.batch, comm_.rank(), comm_.size());
   text::slice_rows(full, r.begin, r.end, mine);
+  return r;
 }
 
 std::vector<float> LmTask::gather_rows(const std::vector<float>& local) const {
@@ -221,14 +222,13 @@ std::vector<float> LmTask::my_rows(const std::vector<float>& all) const {
 StepLoss LmTask::forward(int window, uint64_t drop_key) {
   if (lines_mode_) lines_->get(window, full_);
   else stream_->get(window, full_);
-  full_rows_ = full_.batch;
-  take_rows(full_, w_);
+  const dist::RowRange rows = take_rows(full_, w_);
   if (w_.batch == 0) return {};  // a last group of lines with fewer lines than processes
   const ModelConfig& cfg = net_->config();
   if (w_.reset_state || state_.h.size() != static_cast<size_t>(cfg.num_layers) * w_.batch * cfg.hidden_size)
     net_->zero_state(w_.batch, state_);
   const models::ForwardOptions fwd{true, true};
-  const layers::DropoutKey drop{drop_key, dist::row_share(full_.batch, comm_.rank(), comm_.size()).begin};
+  const layers::DropoutKey drop{drop_key, rows.begin};
   const double sum = net_->forward(w_.ids.data(), w_.targets.data(), w_.batch, w_.len, &state_, fwd, &drop);
   return {sum, net_->counted()};
 }

@@ -58,6 +58,17 @@ grep -m1 -- "--batch-size 5" "$tmp/odd.err"
 [[ $rc != 0 ]] || fail "--batch-size 5 over 2 processes exited 0"
 grep -q -- "--batch-size 5: not divisible by the 2 processes" "$tmp/odd.err" || fail "no --batch-size message"
 
+# The pid of rank 1 of the mpirun job $1 once it trains: previous.safetensors appears in $2 with
+# the second checkpoint (step 10; the first is step 0). Empty when rank 1 is not found.
+rank1_once_training() {
+  local p
+  for _ in $(seq 1 600); do [[ -f $2/checkpoint/previous.safetensors ]] && break; sleep 0.05; done
+  sleep 0.3
+  for p in $(pgrep -P "$1"); do
+    grep -qz '^OMPI_COMM_WORLD_RANK=1$' "/proc/$p/environ" 2>/dev/null && echo "$p"
+  done
+}
+
 echo "== 3. kill -9 one rank, then --resume"
 base=("$data" --precision fp32 --hidden-size 48 --num-layers 2 --batch-size 4 --seq-len 32 --dropout 0.2 --clip 1
   --threads 1 --seed 5 --checkpoint-every 10 --val-fraction 0.1 -q)
@@ -65,13 +76,7 @@ long=("${base[@]}" --epochs 20 --max-steps 400)
 "${mpi[@]}" "$rnngen" train "${long[@]}" --out "$tmp/whole" || fail "uninterrupted 2-process run"
 "${mpi[@]}" "$rnngen" train "${long[@]}" --out "$tmp/killed" --mpi-timeout 30 &
 job=$!
-# previous.safetensors appears with the second checkpoint (step 10; the first is step 0).
-for _ in $(seq 1 600); do [[ -f $tmp/killed/checkpoint/previous.safetensors ]] && break; sleep 0.05; done
-sleep 0.3
-victim=""
-for p in $(pgrep -P "$job"); do
-  grep -qz '^OMPI_COMM_WORLD_RANK=1$' "/proc/$p/environ" 2>/dev/null && victim=$p
-done
+victim=$(rank1_once_training "$job" "$tmp/killed")
 if [[ -z $victim ]]; then
   fail "could not find rank 1 (already finished?)"
 else
@@ -97,12 +102,7 @@ echo "== 4. a hung rank (SIGSTOP): the other gives up after --mpi-timeout 3"
 "${mpi[@]}" "$rnngen" train "${base[@]}" --max-steps 100000 --epochs 1000 --out "$tmp/hung" --mpi-timeout 3 \
   2>"$tmp/hung.err" &
 job=$!
-for _ in $(seq 1 600); do [[ -f $tmp/hung/checkpoint/previous.safetensors ]] && break; sleep 0.05; done
-sleep 0.3
-victim=""
-for p in $(pgrep -P "$job"); do
-  grep -qz '^OMPI_COMM_WORLD_RANK=1$' "/proc/$p/environ" 2>/dev/null && victim=$p
-done
+victim=$(rank1_once_training "$job" "$tmp/hung")
 if [[ -z $victim ]]; then
   fail "could not find rank 1"
 else
