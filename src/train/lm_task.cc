@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <functional>
+#include <unordered_set>
 
 #include "models/init.h"
 #include "models/rnnlm.h"
@@ -103,6 +104,7 @@ class LmTask : public TrainTask {
   models::LmState<float> state_, next_state_;
   text::Window full_, w_;
   std::string val_note_;
+  std::string val_only_characters_note(const std::string& train_text, const std::string& val_text) const;
 };
 
 LmTask::LmTask(const TrainOptions& o, ResumedModel* resumed, dist::Comm& comm)
@@ -130,12 +132,14 @@ LmTask::LmTask(const TrainOptions& o, ResumedModel* resumed, dist::Comm& comm)
 
   if (!resumed) {
     text::TokenizerSpec spec{o_.tokenizer, o_.word_style, o_.num_words, o_.oov_token, o_.vocab_size, o_.subword_model};
-    // The char and jamo alphabets cover the held-out fraction too (it is part of the same
-    // file): a symbol is not a statistic, and without it the held-out text could not be
-    // encoded. A separate --val file must use only symbols seen in training. Words and subword
-    // pieces are learned from the training part only.
+    // The char and jamo alphabets cover the held-out text too (the --val-fraction part or the
+    // --val file): a symbol is not a statistic, and without it the held-out text could not be
+    // encoded (a novel's last tenth names people its first nine never do). A symbol seen only
+    // there is never a training target, so the model gives it the low probability it has
+    // learned for every unseen symbol. Words and subword pieces are learned from the training
+    // part only.
     const bool alphabet = o_.tokenizer == "char" || o_.tokenizer == "jamo";
-    tok_ = text::build_tokenizer(spec, alphabet && o_.val.empty() ? all : train_text, source);
+    tok_ = text::build_tokenizer(spec, !alphabet ? train_text : o_.val.empty() ? all : train_text + val_text, source);
     cfg.cell = o_.cell;
     cfg.vocab_size = tok_->vocab_size();
     cfg.embed_size = o_.embed_size;
@@ -146,6 +150,8 @@ LmTask::LmTask(const TrainOptions& o, ResumedModel* resumed, dist::Comm& comm)
     cfg.tie_weights = o_.tie_weights;
   }
   prepare_data(train_text, val_text, val_source);
+  if (!resumed && !o_.val.empty() && (o_.tokenizer == "char" || o_.tokenizer == "jamo"))
+    val_note_ = val_only_characters_note(train_text, val_text);
 
   net_ = std::make_unique<models::RnnLm<float>>(cfg);
   Rng init_rng(o_.seed);
@@ -182,6 +188,27 @@ void LmTask::prepare_data(const std::string& train_text, const std::string& val_
   if (unknown > 0)
     val_note_ = "validation: " + std::to_string(unknown) + " of " + std::to_string(unknown + kept) +
                 " words are not in the training vocabulary and are left out (--oov-token counts them)";
+}
+
+// "validation: 20 characters of --val (44 occurrences) are not in the training text, e.g.
+// '...' (U+...)": they are in the vocabulary, but the model never saw them.
+std::string LmTask::val_only_characters_note(const std::string& train_text, const std::string& val_text) const {
+  const std::u32string train = text::decode_utf8(train_text, "training data");
+  const std::u32string val = text::decode_utf8(val_text, o_.val);
+  std::unordered_set<char32_t> seen(train.begin(), train.end());
+  std::unordered_set<char32_t> only;
+  size_t occurrences = 0;
+  char32_t first = 0;
+  for (char32_t c : val)
+    if (!seen.count(c)) {
+      if (only.empty()) first = c;
+      only.insert(c);
+      ++occurrences;
+    }
+  if (only.empty()) return "";
+  return "validation: " + std::to_string(only.size()) + " characters of " + o_.val + " (" +
+         std::to_string(occurrences) + " occurrences) are not in the training text, e.g. " + text::describe_char(first) +
+         "; they are in the vocabulary but never trained";
 }
 
 dist::RowRange LmTask::take_rows(const text::Window& full, text::Window& mine) const {
