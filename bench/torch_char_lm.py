@@ -1,6 +1,7 @@
 #!/usr/bin/python3
-"""The PyTorch side of bench/quality_tinyshakespeare.sh: a char-level RNNLM trained the way
-`rnngen train` trains one, for a fixed wall-clock budget, then scored as `rnngen eval` scores.
+"""The PyTorch side of bench/quality_tinyshakespeare.sh and bench/time_to_quality.sh: a char-level
+(or, with --unit word, a ptb-style word-level) RNNLM trained the way `rnngen train` trains one,
+for a fixed wall-clock budget, then scored as `rnngen eval` scores.
 
   /usr/bin/python3 bench/torch_char_lm.py --train TRAIN.txt --val VAL.txt --max-time 300 \
       --threads 2 --json OUT.json
@@ -121,20 +122,33 @@ def main():
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--batching", choices=["stream", "random"], default="stream")
     ap.add_argument("--autocast", choices=["fp32", "bf16"], default="fp32")
+    ap.add_argument("--unit", choices=["char", "word"], default="char",
+                    help="tokens: code points, or ptb-style words (whitespace-split, <eos> after each line)")
     a = ap.parse_args()
 
     torch.set_num_threads(a.threads)
     torch.manual_seed(a.seed)
     train_text = open(a.train, encoding="utf-8").read()
     val_text = open(a.val, encoding="utf-8").read()
-    # rnngen's char vocabulary: the distinct code points of the training text, sorted.
-    vocab = sorted(set(train_text))
+    if a.unit == "char":
+        # rnngen's char vocabulary: the distinct code points of the training and --val text, sorted.
+        train_syms, val_syms = list(train_text), list(val_text)
+        vocab = sorted(set(train_text) | set(val_text))
+    else:
+        # rnngen's ptb-style words: split on whitespace, <eos> after every line; held-out words
+        # the training text lacks read as <unk> (PTB's own files have none).
+        def words(text):
+            return [w for line in text.splitlines() for w in line.split() + ["<eos>"]]
+        train_syms, val_syms = words(train_text), words(val_text)
+        vocab = list(dict.fromkeys(train_syms))
+        known = set(vocab)
+        if any(w not in known for w in val_syms):
+            if "<unk>" not in known:
+                vocab.append("<unk>")
+            val_syms = [w if w in known else "<unk>" for w in val_syms]
     index = {c: i for i, c in enumerate(vocab)}
-    unknown = sorted(set(val_text) - set(vocab))
-    if unknown:
-        sys.exit(f"torch_char_lm: {a.val}: characters not in the training text: {unknown!r}")
-    train_ids = torch.tensor([index[c] for c in train_text], dtype=torch.long)
-    val_ids = torch.tensor([index[c] for c in val_text], dtype=torch.long)
+    train_ids = torch.tensor([index[c] for c in train_syms], dtype=torch.long)
+    val_ids = torch.tensor([index[c] for c in val_syms], dtype=torch.long)
 
     model = RNNLM(len(vocab), a.embed_size, a.hidden_size, a.num_layers, a.cell)
     opt = torch.optim.Adam(model.parameters(), lr=a.lr)

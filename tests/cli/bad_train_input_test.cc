@@ -103,10 +103,6 @@ TEST_F(BadTrainInput, UnknownChoice) {
   expect_rejected(data_, {"--cell", "transformer"}, {"--cell", "transformer"});
 }
 
-TEST_F(BadTrainInput, ValidationFileWithUnseenCharacter) {
-  expect_rejected(data_, {"--val", tmp_.write("val.txt", "the cat\nZ\n")}, {"val.txt:2:1:", "'Z'"});
-}
-
 }  // namespace
 }  // namespace rnngen::testing
 
