@@ -170,7 +170,7 @@ static void masked_softmax(T* s, int n, int m) {
 }
 
 template <typename T>
-double Seq2Seq<T>::forward(const Seq2SeqBatch& bt, bool dropout, Rng* rng, Seq2SeqWork<T>& w) const {
+double Seq2Seq<T>::forward(const Seq2SeqBatch& bt, bool dropout, Rng* rng, Seq2SeqWork<T>& w, bool keep_grad) const {
   const int V = cfg_.vocab_size, E = cfg_.embed_size, L = cfg_.num_layers;
   const int B = bt.B, Ts = bt.Ts, Td = bt.Td, hd = hd_, O = out_in();
   const bool lstm = cell_ == layers::Cell::kLstm, peeky = cfg_.decoder == "peeky",
@@ -275,7 +275,7 @@ double Seq2Seq<T>::forward(const Seq2SeqBatch& bt, bool dropout, Rng* rng, Seq2S
       w.counted += y >= 0;
     }
   T* dl = nullptr;
-  if (&w == &work_) {  // the training forward keeps the softmax gradient for backward
+  if (keep_grad) {
     w.dlogits.resize(N * V);
     dl = w.dlogits.data();
   }

@@ -81,10 +81,11 @@ class Seq2Seq {
   void zero_grads();
   int decoder_hidden() const { return hd_; }
 
-  // Summed NLL over the counted targets (0 without targets); training's activations are kept
-  // for backward. dropout needs rng.
-  double forward(const Seq2SeqBatch& b, bool dropout, Rng* rng) { return forward(b, dropout, rng, work_); }
-  double forward(const Seq2SeqBatch& b, bool dropout, Rng* rng, Seq2SeqWork<T>& w) const;
+  // Summed NLL over the counted targets (0 without targets). dropout needs rng. The first form
+  // is training's: its activations and the softmax gradient stay in work() for backward; the
+  // second scores into the caller's `w` and keeps the softmax gradient only when asked.
+  double forward(const Seq2SeqBatch& b, bool dropout, Rng* rng) { return forward(b, dropout, rng, work_, true); }
+  double forward(const Seq2SeqBatch& b, bool dropout, Rng* rng, Seq2SeqWork<T>& w, bool keep_grad = false) const;
   int counted() const { return work_.counted; }
   const Seq2SeqWork<T>& work() const { return work_; }
   // Adds scale * d(summed NLL)/d(params) into grads().

@@ -38,16 +38,10 @@ std::vector<std::vector<int32_t>> encode_lines(const text::Tokenizer& tok, const
   return out;
 }
 
-class LmTask : public TrainTask {
+class LmTask : public NetTask<models::RnnLm<float>> {
  public:
   LmTask(const TrainOptions& o, ResumedModel* resumed, dist::Comm& comm);
 
-  const ModelConfig& config() const override { return net_->config(); }
-  const text::Tokenizer& tokenizer() const override { return *tok_; }
-  const models::ParamTable& table() const override { return net_->table(); }
-  float* params() override { return net_->params(); }
-  float* grads() override { return net_->grads(); }
-  size_t num_params() const override { return net_->num_params(); }
   int windows() const override { return lines_mode_ ? lines_->windows() : stream_->windows(); }
   void deal(Rng& data_rng) override {
     if (lines_mode_) lines_->shuffle(data_rng);
@@ -95,8 +89,6 @@ class LmTask : public TrainTask {
   TrainOptions o_;
   dist::Comm& comm_;
   bool lines_mode_;
-  std::unique_ptr<text::Tokenizer> tok_;
-  std::unique_ptr<models::RnnLm<float>> net_;
   std::vector<int32_t> train_ids_, val_ids_;
   int64_t val_tokens_ = 0;  // held-out tokens, either mode
   std::unique_ptr<text::StreamBatches> stream_;

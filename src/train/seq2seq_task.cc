@@ -15,16 +15,10 @@
 namespace rnngen::train {
 namespace {
 
-class Seq2seqTask : public TrainTask {
+class Seq2seqTask : public NetTask<models::Seq2Seq<float>> {
  public:
   Seq2seqTask(const TrainOptions& o, ResumedModel* resumed);
 
-  const ModelConfig& config() const override { return net_->config(); }
-  const text::Tokenizer& tokenizer() const override { return *tok_; }
-  const models::ParamTable& table() const override { return net_->table(); }
-  float* params() override { return net_->params(); }
-  float* grads() override { return net_->grads(); }
-  size_t num_params() const override { return net_->num_params(); }
   int windows() const override {
     return static_cast<int>((train_.size() + o_.batch_size - 1) / o_.batch_size);
   }
@@ -84,8 +78,6 @@ class Seq2seqTask : public TrainTask {
 
  private:
   TrainOptions o_;
-  std::unique_ptr<text::Tokenizer> tok_;
-  std::unique_ptr<models::Seq2Seq<float>> net_;
   std::vector<EncodedPair> train_, val_;
   std::vector<size_t> order_, batch_order_;  // the epoch's pairs; which batch of them each step takes
   PairBatch batch_;

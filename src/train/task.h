@@ -75,6 +75,23 @@ class TrainTask {
   virtual void print_samples(int64_t step, Progress& progress) = 0;
 };
 
+// The accessors every task answers from its network and its tokenizer (Net: models::RnnLm,
+// models::Seq2Seq).
+template <typename Net>
+class NetTask : public TrainTask {
+ public:
+  const ModelConfig& config() const override { return net_->config(); }
+  const text::Tokenizer& tokenizer() const override { return *tok_; }
+  const models::ParamTable& table() const override { return net_->table(); }
+  float* params() override { return net_->params(); }
+  float* grads() override { return net_->grads(); }
+  size_t num_params() const override { return net_->num_params(); }
+
+ protected:
+  std::unique_ptr<text::Tokenizer> tok_;
+  std::unique_ptr<Net> net_;
+};
+
 // Builds the task for `o` (reading the data, building or taking the tokenizer, making and
 // initialising the network from o.seed). On --resume, `resumed` is the model in --out.
 struct ResumedModel {
