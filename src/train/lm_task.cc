@@ -132,12 +132,7 @@ LmTask::LmTask(const TrainOptions& o, ResumedModel* resumed, dist::Comm& comm)
     // part only.
     const bool alphabet = o_.tokenizer == "char" || o_.tokenizer == "jamo";
     tok_ = text::build_tokenizer(spec, !alphabet ? train_text : o_.val.empty() ? all : train_text + val_text, source);
-    cfg.cell = o_.cell;
-    cfg.vocab_size = tok_->vocab_size();
-    cfg.embed_size = o_.embed_size;
-    cfg.hidden_size = o_.hidden_size;
-    cfg.num_layers = o_.num_layers;
-    cfg.dropout = o_.dropout;
+    shape_network(cfg, o_, tok_->vocab_size());
     cfg.embed_dropout = o_.embed_dropout;
     cfg.tie_weights = o_.tie_weights;
   }

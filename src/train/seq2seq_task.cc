@@ -119,12 +119,7 @@ Seq2seqTask::Seq2seqTask(const TrainOptions& o, ResumedModel* resumed) : o_(o) {
     text::TokenizerSpec spec{o_.tokenizer, o_.word_style, o_.num_words, o_.oov_token, o_.vocab_size, o_.subword_model};
     tok_ = text::build_tokenizer(spec, text, source);
     cfg.task = "seq2seq";
-    cfg.cell = o_.cell;
-    cfg.vocab_size = tok_->vocab_size();
-    cfg.embed_size = o_.embed_size;
-    cfg.hidden_size = o_.hidden_size;
-    cfg.num_layers = o_.num_layers;
-    cfg.dropout = o_.dropout;
+    shape_network(cfg, o_, tok_->vocab_size());
     cfg.decoder = o_.decoder;
     cfg.reverse_source = o_.reverse_source;
     cfg.bidirectional_encoder = o_.bidirectional_encoder;

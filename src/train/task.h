@@ -88,6 +88,16 @@ class NetTask : public TrainTask {
   size_t num_params() const override { return net_->num_params(); }
 
  protected:
+  // The network's shape from the flags both kinds of model share.
+  static void shape_network(ModelConfig& cfg, const TrainOptions& o, int vocab_size) {
+    cfg.cell = o.cell;
+    cfg.vocab_size = vocab_size;
+    cfg.embed_size = o.embed_size;
+    cfg.hidden_size = o.hidden_size;
+    cfg.num_layers = o.num_layers;
+    cfg.dropout = o.dropout;
+  }
+
   std::unique_ptr<text::Tokenizer> tok_;
   std::unique_ptr<Net> net_;
 };

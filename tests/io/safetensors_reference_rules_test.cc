@@ -7,6 +7,7 @@
 #include <cstring>
 
 #include "io/safetensors.h"
+#include "io/safetensors_bytes.h"
 #include "rnngen/error.h"
 #include "temp_dir.h"
 
@@ -16,19 +17,9 @@ namespace {
 using rnngen::testing::error_of;
 using rnngen::testing::TempDir;
 
-std::string le64(uint64_t n) {
-  std::string s;
-  for (int i = 0; i < 8; ++i) s.push_back(static_cast<char>((n >> (8 * i)) & 0xff));
-  return s;
-}
-std::string file_bytes(std::string_view header, std::string_view data) {
-  return le64(header.size()) + std::string(header) + std::string(data);
-}
-std::string floats(std::initializer_list<float> v) {
-  std::string s(v.size() * 4, '\0');
-  std::memcpy(s.data(), std::data(v), s.size());
-  return s;
-}
+using rnngen::testing::file_bytes;
+using rnngen::testing::floats;
+using rnngen::testing::le64;
 std::string f32(std::string_view name, std::string_view shape, uint64_t b, uint64_t e) {
   return "\"" + std::string(name) + "\":{\"dtype\":\"F32\",\"shape\":" + std::string(shape) +
          ",\"data_offsets\":[" + std::to_string(b) + "," + std::to_string(e) + "]}";

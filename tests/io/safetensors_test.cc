@@ -9,6 +9,7 @@
 #include <stdexcept>
 
 #include "rnngen/error.h"
+#include "io/safetensors_bytes.h"
 #include "temp_dir.h"
 
 namespace rnngen::io {
@@ -17,22 +18,9 @@ namespace {
 using rnngen::testing::error_of;
 using rnngen::testing::TempDir;
 
-std::string le64(uint64_t n) {
-  std::string s;
-  for (int i = 0; i < 8; ++i) s.push_back(static_cast<char>((n >> (8 * i)) & 0xff));
-  return s;
-}
-
-// A file as the spec lays it out: 8-byte little-endian length, header, data.
-std::string file_bytes(std::string_view header, std::string_view data) {
-  return le64(header.size()) + std::string(header) + std::string(data);
-}
-
-std::string floats(std::initializer_list<float> v) {
-  std::string s(v.size() * 4, '\0');
-  std::memcpy(s.data(), std::data(v), s.size());
-  return s;
-}
+using rnngen::testing::file_bytes;
+using rnngen::testing::floats;
+using rnngen::testing::le64;
 
 TEST(Safetensors, ReadsAFileBuiltByHandFromTheSpec) {
   TempDir dir;
