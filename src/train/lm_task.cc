@@ -178,7 +178,8 @@ void LmTask::prepare_data(const std::string& train_text, const std::string& val_
 }
 
 // "validation: 20 characters of --val (44 occurrences) are not in the training text, e.g.
-// '...' (U+...)": they are in the vocabulary, but the model never saw them.
+// '...' (U+...)": a char model has them in its vocabulary untrained; a jamo model may know
+// their jamo, but has never seen the syllables.
 std::string LmTask::val_only_characters_note(const std::string& train_text, const std::string& val_text) const {
   const std::u32string train = text::decode_utf8(train_text, "training data");
   const std::u32string val = text::decode_utf8(val_text, o_.val);
@@ -195,7 +196,7 @@ std::string LmTask::val_only_characters_note(const std::string& train_text, cons
   if (only.empty()) return "";
   return "validation: " + std::to_string(only.size()) + " characters of " + o_.val + " (" +
          std::to_string(occurrences) + " occurrences) are not in the training text, e.g. " + text::describe_char(first) +
-         "; they are in the vocabulary but never trained";
+         "; training never shows them to the model";
 }
 
 dist::RowRange LmTask::take_rows(const text::Window& full, text::Window& mine) const {

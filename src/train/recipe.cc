@@ -1,6 +1,9 @@
 #include "train/recipe.h"
 
 #include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
 #include <sstream>
 #include <type_traits>
 
@@ -27,18 +30,38 @@ constexpr Recipe kRecipes[] = {
     {900,      256,  512,   2,     0.2,    64,   50,   2e-3, 0.0,   0,     "cosine"},
 };
 
+// Word and subword models (a 10,000-way softmax on PTB): the char rows' 300-s network at 2e-3
+// never left the unigram plateau on PTB words in 300 s (6.54 nats/word); the 60-s row's
+// network at 6e-3 reached 5.07 in the same time, and 512 x 2 with dropout 0.1 at 6e-3 5.08
+// (docs/quality.md, "PTB words"). One row, searched at 300 s only, for every budget.
+constexpr Recipe kWordRecipes[] = {
+    // budget  embed hidden layers dropout batch seq   lr    min/lr warmup schedule
+    {300,      256,  256,   2,     0.0,    64,   50,   6e-3, 0.0,   0,     "cosine"},
+};
+
 std::string text(double v) {
   std::ostringstream os;
   os << v;
   return os.str();
 }
 
-// The recipe whose budget is nearest on a log scale (30 s gets the 60-s one, an hour the 900-s).
-const Recipe& nearest(double budget_s) {
-  const Recipe* best = &kRecipes[0];
-  for (const Recipe& r : kRecipes)
+// The row whose budget is nearest on a log scale (30 s gets the 60-s one, an hour the 900-s).
+template <size_t N>
+const Recipe& nearest(const Recipe (&rows)[N], double budget_s) {
+  const Recipe* best = &rows[0];
+  for (const Recipe& r : rows)
     if (std::abs(std::log(r.budget_s / budget_s)) < std::abs(std::log(best->budget_s / budget_s))) best = &r;
   return *best;
+}
+
+// The tokenizer the run will use: the model's on --resume (its tokenizer.json), else --tokenizer.
+std::string tokenizer_type(const TrainOptions& o) {
+  if ((o.resume || !o.resume_from.empty()) && !o.out.empty()) {
+    std::ifstream f(std::filesystem::path(o.out) / "tokenizer.json");
+    const nlohmann::json j = nlohmann::json::parse(f, nullptr, /*allow_exceptions=*/false);
+    if (j.is_object() && j.contains("type") && j["type"].is_string()) return j["type"].get<std::string>();
+  }
+  return o.tokenizer;
 }
 
 }  // namespace
@@ -46,7 +69,8 @@ const Recipe& nearest(double budget_s) {
 std::vector<RecipeChoice> apply_budget_recipe(TrainOptions& o, const std::function<bool(const std::string&)>& given) {
   std::vector<RecipeChoice> out;
   if (o.task != "lm" || o.max_time <= 0) return out;
-  const Recipe& r = nearest(o.max_time);
+  const std::string tok = tokenizer_type(o);
+  const Recipe& r = tok == "word" || tok == "subword" ? nearest(kWordRecipes, o.max_time) : nearest(kRecipes, o.max_time);
   auto set = [&](const char* flag, auto& field, auto value) {
     if (given(flag)) return;
     field = value;

@@ -1,6 +1,7 @@
 // What `rnngen train DATA --out DIR --max-time S` does when the user gives nothing else: the
 // network, batching and schedule that learned the most in S seconds in the recipe search of
-// docs/quality.md (char-level tinyshakespeare, 2 threads). The user's own flags always win.
+// docs/quality.md (char-level tinyshakespeare, 2 threads; word models: PTB). The user's own
+// flags always win.
 #pragma once
 #include <functional>
 #include <string>

@@ -3,6 +3,10 @@
 
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
 #include <set>
 
 namespace rnngen::train {
@@ -50,6 +54,32 @@ TEST(BudgetRecipe, NearestBudgetOnALogScale) {
   EXPECT_EQ(hidden_for(200), hidden_for(300));
   EXPECT_EQ(hidden_for(3600), hidden_for(900));
   EXPECT_NE(hidden_for(60), hidden_for(300)) << "the budgets' recipes differ";
+}
+
+// Word models have rows of their own (searched on PTB), also when --resume takes the tokenizer
+// from the model rather than from --tokenizer.
+TEST(BudgetRecipe, WordModelsTakeTheWordRows) {
+  auto choose = [](const std::string& tokenizer) {
+    TrainOptions o;
+    o.max_time = 300;
+    o.tokenizer = tokenizer;
+    apply_budget_recipe(o, [](const std::string&) { return false; });
+    return std::make_pair(o.hidden_size, *o.lr);
+  };
+  EXPECT_NE(choose("word"), choose("char"));
+  EXPECT_EQ(choose("word"), choose("subword"));
+  EXPECT_EQ(choose("jamo"), choose("char"));
+
+  const std::filesystem::path dir = std::filesystem::temp_directory_path() / ("recipe_test_" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  std::ofstream(dir / "tokenizer.json") << R"({"type": "word", "style": "ptb", "words": ["a"]})";
+  TrainOptions o;
+  o.max_time = 300;
+  o.out = dir.string();
+  o.resume = true;  // --tokenizer left at its default, char
+  apply_budget_recipe(o, [](const std::string&) { return false; });
+  EXPECT_EQ(std::make_pair(o.hidden_size, *o.lr), choose("word"));
+  std::filesystem::remove_all(dir);
 }
 
 TEST(BudgetRecipe, MinLrFollowsTheUsersLr) {
