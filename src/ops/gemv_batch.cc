@@ -3,6 +3,7 @@
 #include <immintrin.h>
 
 #include <algorithm>
+#include <vector>
 
 #include "ops/cpu.h"
 #include "ops/gemv.h"
@@ -57,45 +58,57 @@ inline void tile_avx2(int cols, const W* w, size_t ldw, const float* x, size_t l
 }
 
 // R rows x S vectors, AVX-512, as gemv_rows_avx512 sums a row of a four-row group: a takes
-// columns [k, k+16) and b [k+16, k+32) of every 32, a a 16-column rest, b the masked tail.
-template <int R, int S, typename W>
-RNNGEN_TARGET_AVX512 inline void tile4_avx512(int cols, const W* w, size_t ldw, const float* x, size_t ldx,
-                                              float* y, size_t ldy) {
+// columns [k, k+16) and b [k+16, k+32) of every 32, a a 16-column rest, b the masked tail,
+// then hsum(a + b). Only each lane's chain of FMAs and that final sum fix the bits, so a and
+// b run as two passes over the columns (a, then b): one pass needs only R x S accumulators,
+// which lets a tile be 4 rows x 4 vectors (16 accumulators + 8 operands) instead of the 2 x 4
+// that both at once allowed. Every vector chunk loaded then feeds 4 rows, not 2: at B = 16
+// the vectors (64 KB at 1024 columns) live in L2, not L1, and halving their reloads per FMA
+// is what the tile is for. w: fp32 (bf16 rows are widened first).
+template <int R, int S>
+RNNGEN_TARGET_AVX512 inline void tile_pass_avx512(int cols, const float* w, size_t ldw, const float* x, size_t ldx,
+                                                  float* y, size_t ldy) {
   const int c32 = cols & ~31, c16 = cols & ~15;
   const __mmask16 tail = static_cast<__mmask16>((1u << (cols - c16)) - 1);
-  __m512 a[R][S], b[R][S];
+  __m512 a[R][S];
   for (int i = 0; i < R; ++i)
-    for (int j = 0; j < S; ++j) a[i][j] = b[i][j] = _mm512_setzero_ps();
-  int k = 0;
-  for (; k < c32; k += 32) {
-    __m512 x0[S], x1[S];
-    for (int j = 0; j < S; ++j) {
-      x0[j] = _mm512_loadu_ps(x + j * ldx + k);
-      x1[j] = _mm512_loadu_ps(x + j * ldx + k + 16);
-    }
+    for (int j = 0; j < S; ++j) a[i][j] = _mm512_setzero_ps();
+  for (int k = 0; k < c32; k += 32) {
+    __m512 xv[S];
+    for (int j = 0; j < S; ++j) xv[j] = _mm512_loadu_ps(x + j * ldx + k);
     for (int i = 0; i < R; ++i) {
-      const __m512 w0 = load16(w + i * ldw + k), w1 = load16(w + i * ldw + k + 16);
-      for (int j = 0; j < S; ++j) {
-        a[i][j] = _mm512_fmadd_ps(w0, x0[j], a[i][j]);
-        b[i][j] = _mm512_fmadd_ps(w1, x1[j], b[i][j]);
-      }
+      const __m512 wv = _mm512_loadu_ps(w + i * ldw + k);
+      for (int j = 0; j < S; ++j) a[i][j] = _mm512_fmadd_ps(wv, xv[j], a[i][j]);
     }
   }
-  if (k < c16) {
+  if (c32 < c16)
     for (int i = 0; i < R; ++i) {
-      const __m512 w0 = load16(w + i * ldw + k);
-      for (int j = 0; j < S; ++j) a[i][j] = _mm512_fmadd_ps(w0, _mm512_loadu_ps(x + j * ldx + k), a[i][j]);
+      const __m512 wv = _mm512_loadu_ps(w + i * ldw + c32);
+      for (int j = 0; j < S; ++j) a[i][j] = _mm512_fmadd_ps(wv, _mm512_loadu_ps(x + j * ldx + c32), a[i][j]);
     }
-    k += 16;
+  // The a sums wait in memory (L1) while the b pass has the registers.
+  alignas(64) float sa[R][S][16];
+  for (int i = 0; i < R; ++i)
+    for (int j = 0; j < S; ++j) {
+      _mm512_store_ps(sa[i][j], a[i][j]);
+      a[i][j] = _mm512_setzero_ps();
+    }
+  for (int k = 16; k < c32; k += 32) {
+    __m512 xv[S];
+    for (int j = 0; j < S; ++j) xv[j] = _mm512_loadu_ps(x + j * ldx + k);
+    for (int i = 0; i < R; ++i) {
+      const __m512 wv = _mm512_loadu_ps(w + i * ldw + k);
+      for (int j = 0; j < S; ++j) a[i][j] = _mm512_fmadd_ps(wv, xv[j], a[i][j]);
+    }
   }
   if (tail)
     for (int i = 0; i < R; ++i) {
-      const __m512 w0 = load16(w + i * ldw + k, tail);
+      const __m512 wv = _mm512_maskz_loadu_ps(tail, w + i * ldw + c16);
       for (int j = 0; j < S; ++j)
-        b[i][j] = _mm512_fmadd_ps(w0, _mm512_maskz_loadu_ps(tail, x + j * ldx + k), b[i][j]);
+        a[i][j] = _mm512_fmadd_ps(wv, _mm512_maskz_loadu_ps(tail, x + j * ldx + c16), a[i][j]);
     }
   for (int i = 0; i < R; ++i)
-    for (int j = 0; j < S; ++j) y[j * ldy + i] += hsum(_mm512_add_ps(a[i][j], b[i][j]));
+    for (int j = 0; j < S; ++j) y[j * ldy + i] += hsum(_mm512_add_ps(_mm512_load_ps(sa[i][j]), a[i][j]));
 }
 
 // One row x S vectors, AVX-512, as gemv_rows_avx512 sums a row left over after the four-row
@@ -139,20 +152,42 @@ void rows_avx2(int r0, int r1, int cols, const W* w, size_t ldw, int B, const fl
   }
 }
 
+// Four rows x S vectors for any S, in tiles of four vectors and one of the rest.
+RNNGEN_TARGET_AVX512 inline void rows4_avx512(int cols, const float* w, size_t ldw, int B, const float* x,
+                                              size_t ldx, float* y, size_t ldy) {
+  int b = 0;
+  for (; b + 4 <= B; b += 4) tile_pass_avx512<4, 4>(cols, w, ldw, x + b * ldx, ldx, y + b * ldy, ldy);
+  switch (B - b) {
+    case 3: tile_pass_avx512<4, 3>(cols, w, ldw, x + b * ldx, ldx, y + b * ldy, ldy); break;
+    case 2: tile_pass_avx512<4, 2>(cols, w, ldw, x + b * ldx, ldx, y + b * ldy, ldy); break;
+    case 1: tile_pass_avx512<4, 1>(cols, w, ldw, x + b * ldx, ldx, y + b * ldy, ldy); break;
+    default: break;
+  }
+}
+
+// A tile of four rows is multiplied with every vector before the next tile, so its weights
+// come from memory once and from L1 for the other vectors. bf16 rows are widened into an fp32
+// copy first (exactly: a bf16 is the top half of an fp32), once per four rows instead of once
+// per row and vector tile.
 template <typename W>
 RNNGEN_TARGET_AVX512 void rows_avx512(int r0, int r1, int cols, const W* w, size_t ldw, int B, const float* x,
                                       size_t ldx, float* y, size_t ldy) {
   int r = r0;
-  for (; r + 4 <= r1; r += 4) {
-    const W* wr = w + r * ldw;
-    int b = 0;
-    // Two rows x four vectors: 16 accumulators, and the rows' and vectors' chunks in 12
-    // registers, so each chunk is loaded once per tile (AVX-512 has 32 registers).
-    for (; b + 4 <= B; b += 4) {
-      tile4_avx512<2, 4>(cols, wr, ldw, x + b * ldx, ldx, y + b * ldy + r, ldy);
-      tile4_avx512<2, 4>(cols, wr + 2 * ldw, ldw, x + b * ldx, ldx, y + b * ldy + r + 2, ldy);
+  if constexpr (sizeof(W) == 2) {
+    thread_local std::vector<float> wide;
+    if (r + 4 <= r1 && wide.size() < static_cast<size_t>(4) * cols) wide.resize(static_cast<size_t>(4) * cols);
+    for (; r + 4 <= r1; r += 4) {
+      for (int i = 0; i < 4; ++i) {
+        const W* src = w + (r + i) * ldw;
+        float* dst = wide.data() + static_cast<size_t>(i) * cols;
+        int k = 0;
+        for (; k + 16 <= cols; k += 16) _mm512_storeu_ps(dst + k, load16(src + k));
+        for (; k < cols; ++k) dst[k] = load1(src + k);
+      }
+      rows4_avx512(cols, wide.data(), static_cast<size_t>(cols), B, x, ldx, y + r, ldy);
     }
-    for (; b < B; ++b) tile4_avx512<4, 1>(cols, wr, ldw, x + b * ldx, ldx, y + b * ldy + r, ldy);
+  } else {
+    for (; r + 4 <= r1; r += 4) rows4_avx512(cols, w + r * ldw, ldw, B, x, ldx, y + r, ldy);
   }
   for (; r < r1; ++r) {
     const W* wr = w + r * ldw;
