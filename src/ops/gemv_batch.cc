@@ -152,43 +152,46 @@ void rows_avx2(int r0, int r1, int cols, const W* w, size_t ldw, int B, const fl
   }
 }
 
-// Four rows x S vectors for any S, in tiles of four vectors and one of the rest.
-RNNGEN_TARGET_AVX512 inline void rows4_avx512(int cols, const float* w, size_t ldw, int B, const float* x,
-                                              size_t ldx, float* y, size_t ldy) {
+// R rows x any number of vectors, in tiles of S vectors, the rest in one smaller tile.
+template <int R, int S>
+RNNGEN_TARGET_AVX512 inline void rows_tile_avx512(int cols, const float* w, size_t ldw, int B, const float* x,
+                                                  size_t ldx, float* y, size_t ldy) {
   int b = 0;
-  for (; b + 4 <= B; b += 4) tile_pass_avx512<4, 4>(cols, w, ldw, x + b * ldx, ldx, y + b * ldy, ldy);
-  switch (B - b) {
-    case 3: tile_pass_avx512<4, 3>(cols, w, ldw, x + b * ldx, ldx, y + b * ldy, ldy); break;
-    case 2: tile_pass_avx512<4, 2>(cols, w, ldw, x + b * ldx, ldx, y + b * ldy, ldy); break;
-    case 1: tile_pass_avx512<4, 1>(cols, w, ldw, x + b * ldx, ldx, y + b * ldy, ldy); break;
-    default: break;
+  for (; b + S <= B; b += S) tile_pass_avx512<R, S>(cols, w, ldw, x + b * ldx, ldx, y + b * ldy, ldy);
+  if constexpr (S > 1)
+    if (b < B) rows_tile_avx512<R, S - 1>(cols, w, ldw, B - b, x + b * ldx, ldx, y + b * ldy, ldy);
+}
+
+// Four rows (one of gemv_rows_avx512's groups) x every vector, before the next four rows: the
+// rows come from memory once and from L1 for the other vectors. Four vectors a tile: of 4 x 4,
+// 4 x 5, 4 x 6, 8 x 2 and 8 x 3 tiles, 4 x 4 ran fastest at B = 4 and 16 on [2048 x 1024]
+// and [2048 x 512] (bench/gemv_batch_bench.cc, 1 thread, Zen 5). bf16 rows are widened into
+// an fp32 copy first (exactly: a bf16 is the top half of an fp32), once per four rows
+// instead of once per row and tile of vectors.
+template <typename W>
+RNNGEN_TARGET_AVX512 inline void rows4_avx512(int cols, const W* w, size_t ldw, int B, const float* x, size_t ldx,
+                                              float* y, size_t ldy) {
+  if constexpr (sizeof(W) == 2) {
+    thread_local std::vector<float> wide;
+    if (wide.size() < static_cast<size_t>(4) * cols) wide.resize(static_cast<size_t>(4) * cols);
+    for (int i = 0; i < 4; ++i) {
+      const W* src = w + i * ldw;
+      float* dst = wide.data() + static_cast<size_t>(i) * cols;
+      int k = 0;
+      for (; k + 16 <= cols; k += 16) _mm512_storeu_ps(dst + k, load16(src + k));
+      for (; k < cols; ++k) dst[k] = load1(src + k);
+    }
+    rows_tile_avx512<4, 4>(cols, wide.data(), static_cast<size_t>(cols), B, x, ldx, y, ldy);
+  } else {
+    rows_tile_avx512<4, 4>(cols, w, ldw, B, x, ldx, y, ldy);
   }
 }
 
-// A tile of four rows is multiplied with every vector before the next tile, so its weights
-// come from memory once and from L1 for the other vectors. bf16 rows are widened into an fp32
-// copy first (exactly: a bf16 is the top half of an fp32), once per four rows instead of once
-// per row and vector tile.
 template <typename W>
 RNNGEN_TARGET_AVX512 void rows_avx512(int r0, int r1, int cols, const W* w, size_t ldw, int B, const float* x,
                                       size_t ldx, float* y, size_t ldy) {
   int r = r0;
-  if constexpr (sizeof(W) == 2) {
-    thread_local std::vector<float> wide;
-    if (r + 4 <= r1 && wide.size() < static_cast<size_t>(4) * cols) wide.resize(static_cast<size_t>(4) * cols);
-    for (; r + 4 <= r1; r += 4) {
-      for (int i = 0; i < 4; ++i) {
-        const W* src = w + (r + i) * ldw;
-        float* dst = wide.data() + static_cast<size_t>(i) * cols;
-        int k = 0;
-        for (; k + 16 <= cols; k += 16) _mm512_storeu_ps(dst + k, load16(src + k));
-        for (; k < cols; ++k) dst[k] = load1(src + k);
-      }
-      rows4_avx512(cols, wide.data(), static_cast<size_t>(cols), B, x, ldx, y + r, ldy);
-    }
-  } else {
-    for (; r + 4 <= r1; r += 4) rows4_avx512(cols, w + r * ldw, ldw, B, x, ldx, y + r, ldy);
-  }
+  for (; r + 4 <= r1; r += 4) rows4_avx512(cols, w + r * ldw, ldw, B, x, ldx, y + r, ldy);
   for (; r < r1; ++r) {
     const W* wr = w + r * ldw;
     int b = 0;
