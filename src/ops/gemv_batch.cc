@@ -3,7 +3,6 @@
 #include <immintrin.h>
 
 #include <algorithm>
-#include <vector>
 
 #include "ops/cpu.h"
 #include "ops/gemv.h"
@@ -64,9 +63,9 @@ inline void tile_avx2(int cols, const W* w, size_t ldw, const float* x, size_t l
 // which lets a tile be 4 rows x 4 vectors (16 accumulators + 8 operands) instead of the 2 x 4
 // that both at once allowed. Every vector chunk loaded then feeds 4 rows, not 2: at B = 16
 // the vectors (64 KB at 1024 columns) live in L2, not L1, and halving their reloads per FMA
-// is what the tile is for. w: fp32 (bf16 rows are widened first).
-template <int R, int S>
-RNNGEN_TARGET_AVX512 inline void tile_pass_avx512(int cols, const float* w, size_t ldw, const float* x, size_t ldx,
+// is what the tile is for.
+template <int R, int S, typename W>
+RNNGEN_TARGET_AVX512 inline void tile_pass_avx512(int cols, const W* w, size_t ldw, const float* x, size_t ldx,
                                                   float* y, size_t ldy) {
   const int c32 = cols & ~31, c16 = cols & ~15;
   const __mmask16 tail = static_cast<__mmask16>((1u << (cols - c16)) - 1);
@@ -77,13 +76,13 @@ RNNGEN_TARGET_AVX512 inline void tile_pass_avx512(int cols, const float* w, size
     __m512 xv[S];
     for (int j = 0; j < S; ++j) xv[j] = _mm512_loadu_ps(x + j * ldx + k);
     for (int i = 0; i < R; ++i) {
-      const __m512 wv = _mm512_loadu_ps(w + i * ldw + k);
+      const __m512 wv = load16(w + i * ldw + k);
       for (int j = 0; j < S; ++j) a[i][j] = _mm512_fmadd_ps(wv, xv[j], a[i][j]);
     }
   }
   if (c32 < c16)
     for (int i = 0; i < R; ++i) {
-      const __m512 wv = _mm512_loadu_ps(w + i * ldw + c32);
+      const __m512 wv = load16(w + i * ldw + c32);
       for (int j = 0; j < S; ++j) a[i][j] = _mm512_fmadd_ps(wv, _mm512_loadu_ps(x + j * ldx + c32), a[i][j]);
     }
   // The a sums wait in memory (L1) while the b pass has the registers.
@@ -97,18 +96,61 @@ RNNGEN_TARGET_AVX512 inline void tile_pass_avx512(int cols, const float* w, size
     __m512 xv[S];
     for (int j = 0; j < S; ++j) xv[j] = _mm512_loadu_ps(x + j * ldx + k);
     for (int i = 0; i < R; ++i) {
-      const __m512 wv = _mm512_loadu_ps(w + i * ldw + k);
+      const __m512 wv = load16(w + i * ldw + k);
       for (int j = 0; j < S; ++j) a[i][j] = _mm512_fmadd_ps(wv, xv[j], a[i][j]);
     }
   }
   if (tail)
     for (int i = 0; i < R; ++i) {
-      const __m512 wv = _mm512_maskz_loadu_ps(tail, w + i * ldw + c16);
+      const __m512 wv = load16(w + i * ldw + c16, tail);
       for (int j = 0; j < S; ++j)
         a[i][j] = _mm512_fmadd_ps(wv, _mm512_maskz_loadu_ps(tail, x + j * ldx + c16), a[i][j]);
     }
   for (int i = 0; i < R; ++i)
     for (int j = 0; j < S; ++j) y[j * ldy + i] += hsum(_mm512_add_ps(_mm512_load_ps(sa[i][j]), a[i][j]));
+}
+
+// R rows x S vectors, AVX-512, the same sums with a and b in one pass: twice the FMA chains in
+// flight, which a few vectors need (one vector has only R chains a pass); for the vectors
+// left after the 4 x 4 tiles.
+template <int R, int S, typename W>
+RNNGEN_TARGET_AVX512 inline void tile4_avx512(int cols, const W* w, size_t ldw, const float* x, size_t ldx,
+                                              float* y, size_t ldy) {
+  const int c32 = cols & ~31, c16 = cols & ~15;
+  const __mmask16 tail = static_cast<__mmask16>((1u << (cols - c16)) - 1);
+  __m512 a[R][S], b[R][S];
+  for (int i = 0; i < R; ++i)
+    for (int j = 0; j < S; ++j) a[i][j] = b[i][j] = _mm512_setzero_ps();
+  int k = 0;
+  for (; k < c32; k += 32) {
+    __m512 x0[S], x1[S];
+    for (int j = 0; j < S; ++j) {
+      x0[j] = _mm512_loadu_ps(x + j * ldx + k);
+      x1[j] = _mm512_loadu_ps(x + j * ldx + k + 16);
+    }
+    for (int i = 0; i < R; ++i) {
+      const __m512 w0 = load16(w + i * ldw + k), w1 = load16(w + i * ldw + k + 16);
+      for (int j = 0; j < S; ++j) {
+        a[i][j] = _mm512_fmadd_ps(w0, x0[j], a[i][j]);
+        b[i][j] = _mm512_fmadd_ps(w1, x1[j], b[i][j]);
+      }
+    }
+  }
+  if (k < c16) {
+    for (int i = 0; i < R; ++i) {
+      const __m512 w0 = load16(w + i * ldw + k);
+      for (int j = 0; j < S; ++j) a[i][j] = _mm512_fmadd_ps(w0, _mm512_loadu_ps(x + j * ldx + k), a[i][j]);
+    }
+    k += 16;
+  }
+  if (tail)
+    for (int i = 0; i < R; ++i) {
+      const __m512 w0 = load16(w + i * ldw + k, tail);
+      for (int j = 0; j < S; ++j)
+        b[i][j] = _mm512_fmadd_ps(w0, _mm512_maskz_loadu_ps(tail, x + j * ldx + k), b[i][j]);
+    }
+  for (int i = 0; i < R; ++i)
+    for (int j = 0; j < S; ++j) y[j * ldy + i] += hsum(_mm512_add_ps(a[i][j], b[i][j]));
 }
 
 // One row x S vectors, AVX-512, as gemv_rows_avx512 sums a row left over after the four-row
@@ -152,39 +194,20 @@ void rows_avx2(int r0, int r1, int cols, const W* w, size_t ldw, int B, const fl
   }
 }
 
-// R rows x any number of vectors, in tiles of S vectors, the rest in one smaller tile.
-template <int R, int S>
-RNNGEN_TARGET_AVX512 inline void rows_tile_avx512(int cols, const float* w, size_t ldw, int B, const float* x,
-                                                  size_t ldx, float* y, size_t ldy) {
-  int b = 0;
-  for (; b + S <= B; b += S) tile_pass_avx512<R, S>(cols, w, ldw, x + b * ldx, ldx, y + b * ldy, ldy);
-  if constexpr (S > 1)
-    if (b < B) rows_tile_avx512<R, S - 1>(cols, w, ldw, B - b, x + b * ldx, ldx, y + b * ldy, ldy);
-}
-
 // Four rows (one of gemv_rows_avx512's groups) x every vector, before the next four rows: the
-// rows come from memory once and from L1 for the other vectors. Four vectors a tile: of 4 x 4,
-// 4 x 5, 4 x 6, 8 x 2 and 8 x 3 tiles, 4 x 4 ran fastest at B = 4 and 16 on [2048 x 1024]
-// and [2048 x 512] (bench/gemv_batch_bench.cc, 1 thread, Zen 5). bf16 rows are widened into
-// an fp32 copy first (exactly: a bf16 is the top half of an fp32), once per four rows
-// instead of once per row and tile of vectors.
+// rows come from memory once and from L1 for the other vectors. Tiles of four vectors run in
+// two passes (tile_pass_avx512); of 4 x 4, 4 x 5, 4 x 6, 8 x 2 and 8 x 3 tiles, 4 x 4 ran
+// fastest at B = 4 and 16 on [2048 x 1024] and [2048 x 512] (bench/gemv_batch_bench.cc,
+// 1 thread, Zen 5). A vector left over runs in one pass with both accumulator sets: two
+// passes of 4 chains each ran bf16 at B = 1 at 0.7x the one pass of 8 (the same bench). bf16
+// rows are widened in registers at every load: widening four rows into an fp32 copy first
+// made bf16 slower at B = 4 and 16 too.
 template <typename W>
 RNNGEN_TARGET_AVX512 inline void rows4_avx512(int cols, const W* w, size_t ldw, int B, const float* x, size_t ldx,
                                               float* y, size_t ldy) {
-  if constexpr (sizeof(W) == 2) {
-    thread_local std::vector<float> wide;
-    if (wide.size() < static_cast<size_t>(4) * cols) wide.resize(static_cast<size_t>(4) * cols);
-    for (int i = 0; i < 4; ++i) {
-      const W* src = w + i * ldw;
-      float* dst = wide.data() + static_cast<size_t>(i) * cols;
-      int k = 0;
-      for (; k + 16 <= cols; k += 16) _mm512_storeu_ps(dst + k, load16(src + k));
-      for (; k < cols; ++k) dst[k] = load1(src + k);
-    }
-    rows_tile_avx512<4, 4>(cols, wide.data(), static_cast<size_t>(cols), B, x, ldx, y, ldy);
-  } else {
-    rows_tile_avx512<4, 4>(cols, w, ldw, B, x, ldx, y, ldy);
-  }
+  int b = 0;
+  for (; b + 4 <= B; b += 4) tile_pass_avx512<4, 4>(cols, w, ldw, x + b * ldx, ldx, y + b * ldy, ldy);
+  for (; b < B; ++b) tile4_avx512<4, 1>(cols, w, ldw, x + b * ldx, ldx, y + b * ldy, ldy);
 }
 
 template <typename W>
