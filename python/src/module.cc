@@ -171,14 +171,14 @@ Row t is the hidden state h (cell=True: the LSTM cell state c) of every layer af
 tokens 0..t from a zero state, as generation computes it.)")
       .def(
           "translate",
-          [](const Model& self, const std::string& text, int beam, int n_best, int max_len, double length_penalty)
-              -> py::object {
+          [](const Model& self, const std::string& text, int beam, int n_best, int max_len, double length_penalty,
+             bool attention) -> py::object {
             std::vector<rnngen::Translation> got;
             {
               py::gil_scoped_release release;
-              got = self.translate({text, beam, n_best, max_len, length_penalty});
+              got = self.translate({text, beam, n_best, max_len, length_penalty, attention});
             }
-            if (n_best == 1) return py::str(got.at(0).text);
+            if (n_best == 1 && !attention) return py::str(got.at(0).text);
             py::list out;
             for (const auto& t : got) {
               py::dict d;
@@ -186,17 +186,32 @@ tokens 0..t from a zero state, as generation computes it.)")
               d["score"] = t.score;
               d["logprob"] = t.logprob;
               d["ended"] = t.ended;
+              if (attention && out.empty()) {  // the best answer's map (TranslateRequest::attention)
+                d["source_tokens"] = t.source_tokens;
+                d["answer_tokens"] = t.answer_tokens;
+                const size_t rows = t.attention.size(), cols = t.source_tokens.size();
+                py::array_t<float> a({static_cast<py::ssize_t>(rows), static_cast<py::ssize_t>(cols)});
+                float* p = a.mutable_data();
+                for (const auto& row : t.attention) p = std::copy(row.begin(), row.end(), p);
+                d["attention"] = std::move(a);
+              }
               out.append(d);
             }
+            if (n_best == 1) return out[0];
             return out;
           },
           py::arg("text"), py::arg("beam") = 1, py::arg("n_best") = 1, py::arg("max_len") = 0,
-          py::arg("length_penalty") = 1.0,
+          py::arg("length_penalty") = 1.0, py::arg("attention") = false,
           R"(Seq2seq models: the answer to `text`, as `rnngen translate DIR --input TEXT` prints it.
 
 Greedy with beam=1; beam search with beam=K (answers ranked by logprob / length**length_penalty).
 With n_best=1 returns the answer (str); with n_best=N > 1 a list of N dicts, best first:
-text, score, logprob, ended (False when max_len cut the answer off). Runs without the GIL.)");
+text, score, logprob, ended (False when max_len cut the answer off). attention=True (models
+with an attention decoder; InputError otherwise) returns dicts also for n_best=1 (one dict, not
+a list), the best answer's with source_tokens, answer_tokens (the answer's, then "<end>") and
+attention: float32 [len(answer_tokens), len(source_tokens)], row i the weights answer token i
+gave the source tokens (each row sums to 1), what `rnngen translate --attention-map` draws.
+Runs without the GIL.)");
 
   m.def(
       "load", [](const std::string& dir) { return std::const_pointer_cast<Model>(Model::load(dir)); }, py::arg("dir"),

@@ -2,6 +2,7 @@
 language-model methods refuse a seq2seq model with the CLI's message."""
 import json
 
+import numpy as np
 import pytest
 
 import rnngen
@@ -19,6 +20,30 @@ def test_translate_is_what_the_cli_prints(s2s_dir, cli):
         got = m.translate(text, beam=3, n_best=2)
         assert [g["text"] for g in got] == [b["output"] for b in cli_json["n_best"]]
         assert [g["score"] for g in got] == pytest.approx([b["score"] for b in cli_json["n_best"]], rel=1e-12)
+
+
+def test_translate_attention_map(s2s_dir, s2s_server):
+    """attention=True: the answer translate() gives without it, and the best answer's map as a
+    float32 array, one softmax row (>= 0, summing to 1) per answer token and <end> over the
+    source tokens; the numbers /v1/translate serves for the same request."""
+    from test_server import post
+    m = rnngen.load(s2s_dir)
+    got = m.translate("abcd", attention=True)
+    assert got["text"] == m.translate("abcd") and got["ended"] is True
+    assert got["source_tokens"] == list("abcd")
+    assert got["answer_tokens"] == list(got["text"]) + ["<end>"]
+    a = got["attention"]
+    assert isinstance(a, np.ndarray) and a.dtype == np.float32
+    assert a.shape == (len(got["text"]) + 1, 4)
+    assert (a >= 0).all() and np.allclose(a.sum(axis=1), 1, atol=1e-5)
+    status, r = post(s2s_server, "/v1/translate", {"text": "abcd"})
+    assert status == 200 and np.allclose(a, np.array(r["attention"], dtype=np.float32), rtol=0, atol=1e-6)
+    # Beam search: the best of n_best carries the map, the others only their answers.
+    best = m.translate("abcd", beam=3, n_best=2, attention=True)
+    plain = m.translate("abcd", beam=3, n_best=2)
+    assert [d["text"] for d in best] == [d["text"] for d in plain]
+    assert best[0]["attention"].shape == (len(best[0]["text"]) + 1, 4) and "attention" not in best[1]
+    assert np.allclose(best[0]["attention"].sum(axis=1), 1, atol=1e-5)
 
 
 def test_language_model_methods_refuse_a_seq2seq_model(s2s_dir, model):

@@ -57,7 +57,62 @@ inline void tile_avx2(int cols, const W* w, size_t ldw, const float* x, size_t l
 }
 
 // R rows x S vectors, AVX-512, as gemv_rows_avx512 sums a row of a four-row group: a takes
-// columns [k, k+16) and b [k+16, k+32) of every 32, a a 16-column rest, b the masked tail.
+// columns [k, k+16) and b [k+16, k+32) of every 32, a a 16-column rest, b the masked tail,
+// then hsum(a + b). Only each lane's chain of FMAs and that final sum fix the bits, so a and
+// b run as two passes over the columns (a, then b): one pass needs only R x S accumulators,
+// which lets a tile be 4 rows x 4 vectors (16 accumulators + 8 operands) instead of the 2 x 4
+// that both at once allowed. Every vector chunk loaded then feeds 4 rows, not 2: at B = 16
+// the vectors (64 KB at 1024 columns) live in L2, not L1, and halving their reloads per FMA
+// is what the tile is for.
+template <int R, int S, typename W>
+RNNGEN_TARGET_AVX512 inline void tile_pass_avx512(int cols, const W* w, size_t ldw, const float* x, size_t ldx,
+                                                  float* y, size_t ldy) {
+  const int c32 = cols & ~31, c16 = cols & ~15;
+  const __mmask16 tail = static_cast<__mmask16>((1u << (cols - c16)) - 1);
+  __m512 a[R][S];
+  for (int i = 0; i < R; ++i)
+    for (int j = 0; j < S; ++j) a[i][j] = _mm512_setzero_ps();
+  for (int k = 0; k < c32; k += 32) {
+    __m512 xv[S];
+    for (int j = 0; j < S; ++j) xv[j] = _mm512_loadu_ps(x + j * ldx + k);
+    for (int i = 0; i < R; ++i) {
+      const __m512 wv = load16(w + i * ldw + k);
+      for (int j = 0; j < S; ++j) a[i][j] = _mm512_fmadd_ps(wv, xv[j], a[i][j]);
+    }
+  }
+  if (c32 < c16)
+    for (int i = 0; i < R; ++i) {
+      const __m512 wv = load16(w + i * ldw + c32);
+      for (int j = 0; j < S; ++j) a[i][j] = _mm512_fmadd_ps(wv, _mm512_loadu_ps(x + j * ldx + c32), a[i][j]);
+    }
+  // The a sums wait in memory (L1) while the b pass has the registers.
+  alignas(64) float sa[R][S][16];
+  for (int i = 0; i < R; ++i)
+    for (int j = 0; j < S; ++j) {
+      _mm512_store_ps(sa[i][j], a[i][j]);
+      a[i][j] = _mm512_setzero_ps();
+    }
+  for (int k = 16; k < c32; k += 32) {
+    __m512 xv[S];
+    for (int j = 0; j < S; ++j) xv[j] = _mm512_loadu_ps(x + j * ldx + k);
+    for (int i = 0; i < R; ++i) {
+      const __m512 wv = load16(w + i * ldw + k);
+      for (int j = 0; j < S; ++j) a[i][j] = _mm512_fmadd_ps(wv, xv[j], a[i][j]);
+    }
+  }
+  if (tail)
+    for (int i = 0; i < R; ++i) {
+      const __m512 wv = load16(w + i * ldw + c16, tail);
+      for (int j = 0; j < S; ++j)
+        a[i][j] = _mm512_fmadd_ps(wv, _mm512_maskz_loadu_ps(tail, x + j * ldx + c16), a[i][j]);
+    }
+  for (int i = 0; i < R; ++i)
+    for (int j = 0; j < S; ++j) y[j * ldy + i] += hsum(_mm512_add_ps(_mm512_load_ps(sa[i][j]), a[i][j]));
+}
+
+// R rows x S vectors, AVX-512, the same sums with a and b in one pass: twice the FMA chains in
+// flight, which a few vectors need (one vector has only R chains a pass); for the vectors
+// left after the 4 x 4 tiles.
 template <int R, int S, typename W>
 RNNGEN_TARGET_AVX512 inline void tile4_avx512(int cols, const W* w, size_t ldw, const float* x, size_t ldx,
                                               float* y, size_t ldy) {
@@ -139,21 +194,27 @@ void rows_avx2(int r0, int r1, int cols, const W* w, size_t ldw, int B, const fl
   }
 }
 
+// Four rows (one of gemv_rows_avx512's groups) x every vector, before the next four rows: the
+// rows come from memory once and from L1 for the other vectors. Tiles of four vectors run in
+// two passes (tile_pass_avx512); of 4 x 4, 4 x 5, 4 x 6, 8 x 2 and 8 x 3 tiles, 4 x 4 ran
+// fastest at B = 4 and 16 on [2048 x 1024] and [2048 x 512] (bench/gemv_batch_bench.cc,
+// 1 thread, Zen 5). A vector left over runs in one pass with both accumulator sets: two
+// passes of 4 chains each ran bf16 at B = 1 at 0.7x the one pass of 8 (the same bench). bf16
+// rows are widened in registers at every load: widening four rows into an fp32 copy first
+// made bf16 slower at B = 4 and 16 too.
+template <typename W>
+RNNGEN_TARGET_AVX512 inline void rows4_avx512(int cols, const W* w, size_t ldw, int B, const float* x, size_t ldx,
+                                              float* y, size_t ldy) {
+  int b = 0;
+  for (; b + 4 <= B; b += 4) tile_pass_avx512<4, 4>(cols, w, ldw, x + b * ldx, ldx, y + b * ldy, ldy);
+  for (; b < B; ++b) tile4_avx512<4, 1>(cols, w, ldw, x + b * ldx, ldx, y + b * ldy, ldy);
+}
+
 template <typename W>
 RNNGEN_TARGET_AVX512 void rows_avx512(int r0, int r1, int cols, const W* w, size_t ldw, int B, const float* x,
                                       size_t ldx, float* y, size_t ldy) {
   int r = r0;
-  for (; r + 4 <= r1; r += 4) {
-    const W* wr = w + r * ldw;
-    int b = 0;
-    // Two rows x four vectors: 16 accumulators, and the rows' and vectors' chunks in 12
-    // registers, so each chunk is loaded once per tile (AVX-512 has 32 registers).
-    for (; b + 4 <= B; b += 4) {
-      tile4_avx512<2, 4>(cols, wr, ldw, x + b * ldx, ldx, y + b * ldy + r, ldy);
-      tile4_avx512<2, 4>(cols, wr + 2 * ldw, ldw, x + b * ldx, ldx, y + b * ldy + r + 2, ldy);
-    }
-    for (; b < B; ++b) tile4_avx512<4, 1>(cols, wr, ldw, x + b * ldx, ldx, y + b * ldy + r, ldy);
-  }
+  for (; r + 4 <= r1; r += 4) rows4_avx512(cols, w + r * ldw, ldw, B, x, ldx, y + r, ldy);
   for (; r < r1; ++r) {
     const W* wr = w + r * ldw;
     int b = 0;

@@ -53,8 +53,9 @@ template <typename W>
 void check_all() {
   for (int rows : {1, 3, 4, 5, 7, 9, 65})
     for (int cols : {1, 7, 8, 13, 16, 17, 31, 32, 33, 48, 100, 512})
-      for (int B : {1, 2, 3, 5, 16}) check_shape<W>(rows, cols, B);
+      for (int B : {1, 2, 3, 4, 5, 7, 16}) check_shape<W>(rows, cols, B);
   check_shape<W>(2048, 1024, 3);  // over the threading bound: split over the threads
+  check_shape<W>(2048, 1024, 16);
 }
 
 TEST(GemvBatch, Fp32RowsEqualBatch1Bitwise) { for_each_isa([] { check_all<float>(); }); }

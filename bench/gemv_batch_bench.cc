@@ -1,0 +1,94 @@
+// ops::gemv_batch_acc, the kernel of continuous batching (issue 19), on the LSTM 512 x 2 char
+// model's two recurrent products ([2048 x 1024] and [2048 x 512]) at B = 1, 4 and 16 vectors,
+// beside gemv_acc run once per vector (what B unbatched streams cost):
+//   build/gemv_batch_bench [--benchmark_repetitions=5 --benchmark_report_aggregates_only=true]
+// Counter "GFLOP/s": 2 x rows x cols x B per second. RNNGEN_THREADS sets the thread count
+// (default 1); RNNGEN_MAX_ISA=avx2 takes the AVX2 path on an AVX-512 CPU.
+#include <benchmark/benchmark.h>
+
+#include <cstdint>
+#include <cstdlib>
+#include <vector>
+
+#include "ops/gemm.h"
+#include "ops/gemv.h"
+#include "ops/gemv_batch.h"
+#include "util/rng.h"
+
+namespace {
+
+using namespace rnngen;
+
+void setup_threads() {
+  const char* t = std::getenv("RNNGEN_THREADS");
+  ops::set_num_threads(t ? std::atoi(t) : 1);
+}
+
+template <typename W>
+std::vector<W> weights(size_t n) {
+  Rng rng(1);
+  std::vector<W> w(n);
+  for (W& v : w) {
+    const float f = static_cast<float>(rng.uniform(-0.05, 0.05));
+    if constexpr (sizeof(W) == 2) v = ops::to_bf16(f);
+    else v = f;
+  }
+  return w;
+}
+
+std::vector<float> vectors(size_t n) {
+  Rng rng(2);
+  std::vector<float> x(n);
+  for (float& v : x) v = static_cast<float>(rng.uniform(-1.0, 1.0));
+  return x;
+}
+
+void flops(benchmark::State& st, double per_iter) {
+  st.counters["GFLOP/s"] = benchmark::Counter(per_iter * 1e-9, benchmark::Counter::kIsIterationInvariantRate);
+}
+
+// args: rows, cols, B. y keeps accumulating (the kernel adds); its values do not matter here.
+template <typename W>
+void BM_GemvBatch(benchmark::State& st) {
+  setup_threads();
+  const int rows = st.range(0), cols = st.range(1), B = st.range(2);
+  const auto w = weights<W>(static_cast<size_t>(rows) * cols);
+  const auto x = vectors(static_cast<size_t>(B) * cols);
+  std::vector<float> y(static_cast<size_t>(B) * rows);
+  for (auto _ : st) {
+    ops::gemv_batch_acc(rows, cols, w.data(), cols, B, x.data(), cols, y.data(), rows);
+    benchmark::DoNotOptimize(y.data());
+  }
+  flops(st, 2.0 * rows * cols * B);
+}
+
+// The same work as B batch-1 products: the unbatched server's cost.
+template <typename W>
+void BM_GemvEach(benchmark::State& st) {
+  setup_threads();
+  const int rows = st.range(0), cols = st.range(1), B = st.range(2);
+  const auto w = weights<W>(static_cast<size_t>(rows) * cols);
+  const auto x = vectors(static_cast<size_t>(B) * cols);
+  std::vector<float> y(static_cast<size_t>(B) * rows);
+  for (auto _ : st) {
+    for (int b = 0; b < B; ++b)
+      ops::gemv_acc(rows, cols, w.data(), cols, x.data() + static_cast<size_t>(b) * cols,
+                    y.data() + static_cast<size_t>(b) * rows);
+    benchmark::DoNotOptimize(y.data());
+  }
+  flops(st, 2.0 * rows * cols * B);
+}
+
+void shapes(benchmark::internal::Benchmark* b) {
+  for (int cols : {1024, 512})
+    for (int B : {1, 4, 16}) b->Args({2048, cols, B});
+  b->Args({65, 512, 16});  // the decoder
+}
+
+BENCHMARK(BM_GemvBatch<float>)->Apply(shapes);
+BENCHMARK(BM_GemvBatch<uint16_t>)->Apply(shapes);
+BENCHMARK(BM_GemvEach<float>)->Apply(shapes);
+
+}  // namespace
+
+BENCHMARK_MAIN();
