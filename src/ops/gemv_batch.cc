@@ -10,8 +10,10 @@
 #include "ops/parallel.h"
 
 // GCC 12's AVX-512 headers make their "undefined" vectors by self-initialisation, which
-// -Wmaybe-uninitialized reports at every inlined use (GCC bug 105593, fixed in GCC 13).
+// -Wmaybe-uninitialized (and, in the two-pass tiles, -Wuninitialized) reports at every inlined
+// use (GCC bug 105593, fixed in GCC 13).
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#pragma GCC diagnostic ignored "-Wuninitialized"
 
 namespace rnngen::ops {
 
