@@ -25,9 +25,9 @@ constexpr Recipe kRecipes[] = {
     // budget  embed hidden layers dropout batch seq   lr    min/lr warmup schedule
     {60,       256,  256,   2,     0.0,    64,   50,   6e-3, 0.0,   0,     "cosine"},
     {300,      256,  512,   2,     0.1,    64,   50,   2e-3, 0.0,   0,     "cosine"},
-    // Not searched (no 900-s runs were made): the 300-s network with more dropout for the
-    // three times as many epochs.
-    {900,      256,  512,   2,     0.2,    64,   50,   2e-3, 0.0,   0,     "cosine"},
+    // Two 900-s runs only: dropout 0.2 1.4362, 0.4 1.4217 held-out; both still overfit (the
+    // 300-s row reaches 1.4114 in 300 s), so this row is not settled (docs/quality.md).
+    {900,      256,  512,   2,     0.4,    64,   50,   2e-3, 0.0,   0,     "cosine"},
 };
 
 // Word and subword models (a 10,000-way softmax on PTB): the char rows' 300-s network at 2e-3
