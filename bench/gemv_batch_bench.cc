@@ -47,14 +47,24 @@ void flops(benchmark::State& st, double per_iter) {
   st.counters["GFLOP/s"] = benchmark::Counter(per_iter * 1e-9, benchmark::Counter::kIsIterationInvariantRate);
 }
 
-// args: rows, cols, B. y keeps accumulating (the kernel adds); its values do not matter here.
+// One benchmark's operands from its args (rows, cols, B). y keeps accumulating (the kernels
+// add); its values do not matter here.
+template <typename W>
+struct Operands {
+  explicit Operands(const benchmark::State& st)
+      : rows(static_cast<int>(st.range(0))), cols(static_cast<int>(st.range(1))), B(static_cast<int>(st.range(2))),
+        w(weights<W>(static_cast<size_t>(rows) * cols)), x(vectors(static_cast<size_t>(B) * cols)),
+        y(static_cast<size_t>(B) * rows) {}
+  int rows, cols, B;
+  std::vector<W> w;
+  std::vector<float> x, y;
+};
+
 template <typename W>
 void BM_GemvBatch(benchmark::State& st) {
   setup_threads();
-  const int rows = st.range(0), cols = st.range(1), B = st.range(2);
-  const auto w = weights<W>(static_cast<size_t>(rows) * cols);
-  const auto x = vectors(static_cast<size_t>(B) * cols);
-  std::vector<float> y(static_cast<size_t>(B) * rows);
+  Operands<W> o(st);
+  auto& [rows, cols, B, w, x, y] = o;
   for (auto _ : st) {
     ops::gemv_batch_acc(rows, cols, w.data(), cols, B, x.data(), cols, y.data(), rows);
     benchmark::DoNotOptimize(y.data());
@@ -66,10 +76,8 @@ void BM_GemvBatch(benchmark::State& st) {
 template <typename W>
 void BM_GemvEach(benchmark::State& st) {
   setup_threads();
-  const int rows = st.range(0), cols = st.range(1), B = st.range(2);
-  const auto w = weights<W>(static_cast<size_t>(rows) * cols);
-  const auto x = vectors(static_cast<size_t>(B) * cols);
-  std::vector<float> y(static_cast<size_t>(B) * rows);
+  Operands<W> o(st);
+  auto& [rows, cols, B, w, x, y] = o;
   for (auto _ : st) {
     for (int b = 0; b < B; ++b)
       ops::gemv_acc(rows, cols, w.data(), cols, x.data() + static_cast<size_t>(b) * cols,
