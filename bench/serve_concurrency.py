@@ -20,17 +20,25 @@ import urllib.request
 
 
 def stream(base, prompt, tokens, seed):
-    body = json.dumps({"prompt": prompt, "max_tokens": tokens, "seed": seed, "stream": True}).encode()
+    body = json.dumps({"prompt": prompt, "max_tokens": tokens, "seed": seed, "stream": True,
+                       "stream_options": {"include_usage": True}}).encode()
     req = urllib.request.Request(base + "/v1/completions", data=body, headers={"Content-Type": "application/json"})
     t0 = time.perf_counter()
     n = 0
+    chunks = 0
     text = []
     with urllib.request.urlopen(req, timeout=600) as r:
         for line in r:
-            if line.startswith(b"data: {") and b'"finish_reason":null' in line:
-                n += 1
-                text.append(json.loads(line[6:])["choices"][0]["text"])
-    return n, time.perf_counter() - t0, "".join(text)
+            if not line.startswith(b"data: {"):
+                continue
+            chunk = json.loads(line[6:])
+            if chunk["choices"]:
+                text.append(chunk["choices"][0]["text"])
+                chunks += chunk["choices"][0]["finish_reason"] is None
+            else:  # the last event: the usage (an event may carry several tokens)
+                n = chunk["usage"]["completion_tokens"]
+    # A server without stream_options (before 2026-12-05) sent one event per token.
+    return n or chunks, time.perf_counter() - t0, "".join(text)
 
 
 def run(base, clients, tokens):

@@ -41,6 +41,10 @@ struct GenerateRequest {
   bool want_logprobs = false;
   int top_logprobs = 0;  // 0..20
   std::function<void(const struct TokenLogprob&)> on_logprob;
+  // The sink may get several tokens' text in one call: its thread is then woken for the first
+  // token, the last and at most every 10 ms between, not for every token (the server sets it:
+  // with many streams, a wake-up and a socket write per token cost more than the token).
+  bool coalesce = false;
 };
 
 struct TokenLogprob {
@@ -50,7 +54,8 @@ struct TokenLogprob {
   std::vector<std::pair<std::string, double>> top;  // most likely first
 };
 
-// Receives the generated text piece by piece (each piece valid UTF-8); returning false stops
+// Receives the generated text piece by piece (each piece valid UTF-8: one token's text, or with
+// GenerateRequest::coalesce that of the tokens ready since the last call); returning false stops
 // the generation there (a closed connection, a Python iterator dropped).
 using TextSink = std::function<bool(std::string_view piece)>;
 

@@ -108,9 +108,10 @@ The generation runs on its own thread without the GIL; close() or dropping the i
               for (size_t i = i0; i < std::min(prompts.size(), i0 + kAtOnce); ++i)
                 threads.emplace_back([&, i] {
                   try {
-                    out[i] = self.generate(request(prompts[i], length, temperature, top_k, top_p, seed, stop, greedy,
-                                                   skip_tokens, weights))
-                                 .text;
+                    GenerateRequest r = request(prompts[i], length, temperature, top_k, top_p, seed, stop, greedy,
+                                                skip_tokens, weights);
+                    r.coalesce = true;  // no sink: the thread need not wake for every token
+                    out[i] = self.generate(r).text;
                   } catch (...) {
                     errors[i] = std::current_exception();
                   }

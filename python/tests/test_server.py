@@ -79,7 +79,32 @@ def test_stream_equals_cli_sample(server, cli, model_dir):
     assert all(e.startswith("data: ") for e in events[:-1])
     text = "".join(c["choices"][0]["text"] for c in chunks)
     assert text == sample(cli, model_dir, "home", "--length", 60, "--seed", 8, "--temperature", 1.2)
-    assert len(chunks) > 2 and chunks[-1]["choices"][0]["finish_reason"] == "length"
+    # The server sends the tokens that are ready in one chunk (at least the first token alone).
+    assert len(chunks) >= 2 and chunks[-1]["choices"][0]["finish_reason"] == "length"
+    assert all("usage" not in c for c in chunks)
+
+
+def test_stream_include_usage(server, cli, model_dir):
+    # OpenAI's stream_options.include_usage: "usage": null in every chunk, then one more chunk
+    # with no choices and the request's usage, before [DONE].
+    body = {"prompt": "home", "max_tokens": 60, "seed": 8, "stream": True, "n": 2,
+            "stream_options": {"include_usage": True}}
+    status, raw = request(server + "/v1/completions", body)
+    assert status == 200
+    events = raw.decode().split("\n\n")
+    assert events[-2:] == ["data: [DONE]", ""]
+    chunks = [json.loads(e.removeprefix("data: ")) for e in events[:-2]]
+    assert all(c["usage"] is None for c in chunks[:-1])
+    assert chunks[-1]["choices"] == [] and chunks[-1]["object"] == "text_completion"
+    assert chunks[-1]["usage"] == {"prompt_tokens": 4, "completion_tokens": 120, "total_tokens": 124}
+    for j in range(2):
+        text = "".join(c["choices"][0]["text"] for c in chunks[:-1] if c["choices"][0]["index"] == j)
+        assert text == sample(cli, model_dir, "home", "--length", 60, "--seed", 8 + j)
+    for bad, param in [({"stream_options": {"include_usage": True}}, "stream_options"),
+                       ({"stream": True, "stream_options": 3}, "stream_options"),
+                       ({"stream": True, "stream_options": {"include_usage": "yes"}}, "stream_options.include_usage")]:
+        status, r = post(server, "/v1/completions", {"prompt": "home", **bad})
+        assert status == 400 and r["error"]["param"] == param, bad
 
 
 def test_stop_and_echo(server, cli, model_dir):

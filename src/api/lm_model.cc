@@ -133,7 +133,7 @@ Generation LmModel::generate(const GenerateRequest& r, const TextSink& sink) con
   Generation out;
   out.prompt_tokens = static_cast<int>(p.prime.ids.size());
   const int V = m_.config().vocab_size;
-  sample::StreamJob job{p.prime.ids, std::move(primed), p.g, rng, r.want_logprobs};
+  sample::StreamJob job{p.prime.ids, std::move(primed), p.g, rng, r.want_logprobs, r.coalesce};
   const std::shared_ptr<sample::BatchStream> stream = engine(p.g.weights).submit(std::move(job));
   // Leaves the batch on every exit: the sink said stop, or threw.
   struct Leave {
@@ -141,20 +141,32 @@ Generation LmModel::generate(const GenerateRequest& r, const TextSink& sink) con
     ~Leave() { s.cancel(); }
   } leave{*stream};
   // What continue_from does with each token, in its order: the logprob hook, then the piece
-  // (empty pieces are not passed on); a sink that returns false ends the text there.
-  sample::StreamEvent e;
-  while (stream->next(e)) {
-    if (e.id >= 0) {
-      ++out.tokens;
-      if (r.want_logprobs) {
-        TokenLogprob t = token_logprob(*m_.tokenizer, e.logits.data(), V, e.id, r.top_logprobs);
-        if (r.on_logprob) r.on_logprob(t);
-        out.logprobs.push_back(std::move(t));
+  // (empty pieces are not passed on); a sink that returns false ends the text there. With
+  // coalesce, the pieces that are ready go to the sink in one call.
+  std::vector<sample::StreamEvent> ready;
+  std::string text;
+  bool open = true;
+  auto flush = [&] {
+    if (text.empty()) return;
+    out.text += text;
+    open = !sink || sink(text);
+    text.clear();
+  };
+  while (open && stream->next_all(ready)) {
+    for (size_t i = 0; i < ready.size() && open; ++i) {
+      const sample::StreamEvent& e = ready[i];
+      if (e.id >= 0) {
+        ++out.tokens;
+        if (r.want_logprobs) {
+          TokenLogprob t = token_logprob(*m_.tokenizer, e.logits.data(), V, e.id, r.top_logprobs);
+          if (r.on_logprob) r.on_logprob(t);
+          out.logprobs.push_back(std::move(t));
+        }
       }
+      text += e.piece;
+      if (!r.coalesce) flush();
     }
-    if (e.piece.empty()) continue;
-    out.text += e.piece;
-    if (sink && !sink(e.piece)) break;
+    flush();
   }
   out.stopped = !r.stop.empty() && out.text.find(r.stop) != std::string::npos;
   return out;

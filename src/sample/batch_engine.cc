@@ -1,6 +1,7 @@
 #include "sample/batch_engine.h"
 
 #include <algorithm>
+#include <iterator>
 #include <stdexcept>
 
 #include "ops/gemm.h"
@@ -21,13 +22,31 @@ bool BatchStream::next(StreamEvent& e) {
   return false;
 }
 
+bool BatchStream::next_all(std::vector<StreamEvent>& out) {
+  out.clear();
+  std::unique_lock lock(mu_);
+  cv_.wait(lock, [&] { return !events_.empty() || ended_; });
+  if (!events_.empty()) {
+    out.assign(std::make_move_iterator(events_.begin()), std::make_move_iterator(events_.end()));
+    events_.clear();
+    return true;
+  }
+  if (error_) std::rethrow_exception(error_);
+  return false;
+}
+
 void BatchStream::push(StreamEvent e, bool last) {
   {
     std::lock_guard lock(mu_);
     events_.push_back(std::move(e));
     ended_ = ended_ || last;
   }
-  cv_.notify_one();
+  const auto now = job_.coalesce ? std::chrono::steady_clock::now() : std::chrono::steady_clock::time_point{};
+  const bool first = last_wake_ == std::chrono::steady_clock::time_point{};
+  if (!job_.coalesce || last || first || now - last_wake_ >= kWakeInterval) {
+    last_wake_ = now;
+    cv_.notify_one();
+  }
 }
 
 void BatchStream::fail(std::exception_ptr e) {

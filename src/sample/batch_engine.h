@@ -9,8 +9,15 @@
 // The engine thread samples, decodes and checks the stop string; the consumer's thread takes
 // the events and does the slow part (writing to a socket), so a slow client never holds up
 // the batch. The engine may run ahead of a consumer by at most the stream's length.
+//
+// A waiting consumer is woken for every event, or with StreamJob::coalesce for its stream's
+// first event, its last, and otherwise at most every kWakeInterval: with 16 streams a wake-up,
+// a JSON chunk and a socket write per token cost more CPU than the token's arithmetic
+// (docs/performance.md), and nobody reads faster than 100 updates a second. next_all() takes
+// every event that is ready.
 #pragma once
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
@@ -34,6 +41,7 @@ struct StreamJob {
   GenerateOptions opts;
   Rng rng;
   bool want_logits = false;  // copy each token's logits [V] into its event (for logprobs)
+  bool coalesce = false;     // wake the consumer at most every kWakeInterval (see above)
 };
 
 // One token drawn (id >= 0) with the text it completes (may be empty), or the decoder's last
@@ -46,11 +54,16 @@ struct StreamEvent {
 
 class BatchEngine;
 
+inline constexpr std::chrono::milliseconds kWakeInterval{10};
+
 class BatchStream {
  public:
   // Waits for the next event; false once the stream has ended and every event was taken.
   // Rethrows what failed the stream (a diverged model's non-finite logits).
   bool next(StreamEvent& e);
+  // Waits as next() does, then moves every event that is ready into `out` (replacing its
+  // contents, in order); false once the stream has ended and every event was taken.
+  bool next_all(std::vector<StreamEvent>& out);
   // Leave the batch before the next step (idempotent; the consumer stops reading).
   void cancel() { cancelled_ = true; }
 
@@ -67,6 +80,7 @@ class BatchStream {
   int32_t current_ = 0;
   int generated_ = 0;
   std::string out_;  // generated so far, for the stop check
+  std::chrono::steady_clock::time_point last_wake_{};  // when push() last woke the consumer
   // Shared with the consumer.
   std::atomic<bool> cancelled_{false};
   std::mutex mu_;

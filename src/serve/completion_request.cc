@@ -116,6 +116,16 @@ CompletionRequest parse_completion(const json& body, const std::string& model_id
     throw bad("suffix", "is not supported by this server", "unsupported");
   r.stream = flag(body, "stream");
   r.echo = flag(body, "echo");
+  if (body.contains("stream_options") && !body["stream_options"].is_null()) {
+    const json& so = body["stream_options"];
+    if (!so.is_object()) throw bad("stream_options", "must be an object", "invalid_type");
+    if (!r.stream) throw bad("stream_options", "is only allowed with \"stream\": true");
+    if (so.contains("include_usage") && !so["include_usage"].is_null()) {
+      if (!so["include_usage"].is_boolean())
+        throw bad("stream_options.include_usage", "must be true or false", "invalid_type");
+      r.include_usage = so["include_usage"].get<bool>();
+    }
+  }
   return r;
 }
 

@@ -44,6 +44,7 @@ struct CompletionRequest {
   GenerateRequest options;           // prime unset; seed as given
   int n = 1;
   bool stream = false, echo = false;
+  bool include_usage = false;  // stream_options.include_usage: a last chunk with the usage
 };
 
 // Reads the request; `model_id` is the one model this server serves ("model" must be it, if given).

@@ -76,6 +76,7 @@ struct Server::Impl {
                         const std::function<bool(std::string_view)>& sink) const {
     GenerateRequest g = base;
     g.prime = prompt;
+    g.coalesce = true;  // one chunk (one socket write) for the tokens that are ready, not one per token
     // Choice j of a request with seed S draws as `rnngen sample --seed S+j`: n = 1 is the CLI's.
     if (g.seed) *g.seed += static_cast<uint64_t>(j);
     const auto deadline = std::chrono::steady_clock::now() +
@@ -111,6 +112,11 @@ struct Server::Impl {
             {"created", created},
             {"model", opt.model_id},
             {"choices", json::array({{{"text", text}, {"index", index}, {"logprobs", logprobs}, {"finish_reason", finish}}})}};
+  }
+
+  static json usage_json(int prompt_tokens, int completion_tokens) {
+    return {{"prompt_tokens", prompt_tokens}, {"completion_tokens", completion_tokens},
+            {"total_tokens", prompt_tokens + completion_tokens}};
   }
 
   void completions(const httplib::Request& req, httplib::Response& res) {
@@ -161,8 +167,7 @@ struct Server::Impl {
       slots.give(choices);
       json out = {{"id", id}, {"object", "text_completion"}, {"created", created}, {"model", opt.model_id},
                   {"choices", out_choices},
-                  {"usage", {{"prompt_tokens", prompt_tokens}, {"completion_tokens", completion_tokens},
-                             {"total_tokens", prompt_tokens + completion_tokens}}}};
+                  {"usage", usage_json(prompt_tokens, completion_tokens)}};
       res.set_content(out.dump(), kJson);
       return;
     }
@@ -170,15 +175,19 @@ struct Server::Impl {
     res.set_chunked_content_provider(
         "text/event-stream",
         [this, r, id, created](size_t, httplib::DataSink& sink) {
-          auto send = [&sink](const std::string& data) {
-            const std::string event = "data: " + data + "\n\n";
+          // stream_options.include_usage: every chunk has "usage": null, and a last chunk with
+          // no choices carries the request's usage (OpenAI's shape).
+          auto send = [&sink, &r](json data) {
+            if (r.include_usage) data["usage"] = nullptr;
+            const std::string event = "data: " + dump(data) + "\n\n";
             return sink.write(event.data(), event.size());
           };
+          int prompt_tokens = 0, completion_tokens = 0;
           bool open = true;
           for (size_t i = 0; i < r.prompts.size() && open; ++i)
             for (int j = 0; j < r.n && open; ++j) {
               const int index = static_cast<int>(i) * r.n + j;
-              if (r.echo) open = send(chunk(id, created, index, r.prompts[i], nullptr).dump());
+              if (r.echo) open = send(chunk(id, created, index, r.prompts[i], nullptr));
               if (!open) break;
               Generation g;
               // The tokens drawn since the last piece (a piece can end several tokens, or none).
@@ -190,17 +199,30 @@ struct Server::Impl {
                 g = run_choice(opts, r.prompts[i], j, [&](std::string_view piece) {
                   const json lp = opts.want_logprobs ? logprobs_json(pending, 0, pending.size(), offset) : json();
                   pending.clear();
-                  open = send(dump(chunk(id, created, index, std::string(piece), nullptr, lp)));
+                  open = send(chunk(id, created, index, std::string(piece), nullptr, lp));
                   return open;  // a closed connection stops the generation here
                 });
               } catch (const std::exception& e) {
-                send(error_json(RequestError(500, e.what(), "", "", "server_error")).dump());
+                const std::string event = "data: " + error_json(RequestError(500, e.what(), "", "", "server_error")).dump() + "\n\n";
+                sink.write(event.data(), event.size());
                 open = false;
                 break;
               }
-              if (open) open = send(chunk(id, created, index, "", finish_reason(g)).dump());
+              if (j == 0) prompt_tokens += g.prompt_tokens;
+              completion_tokens += g.tokens;
+              if (open) open = send(chunk(id, created, index, "", finish_reason(g)));
             }
-          if (open) send("[DONE]");
+          if (open && r.include_usage) {
+            json last = {{"id", id}, {"object", "text_completion"}, {"created", created}, {"model", opt.model_id},
+                         {"choices", json::array()}};
+            last["usage"] = usage_json(prompt_tokens, completion_tokens);
+            const std::string event = "data: " + dump(last) + "\n\n";
+            open = sink.write(event.data(), event.size());
+          }
+          if (open) {
+            static const std::string done = "data: [DONE]\n\n";
+            sink.write(done.data(), done.size());
+          }
           sink.done();
           return true;
         },
