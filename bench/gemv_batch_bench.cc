@@ -3,13 +3,20 @@
 // beside gemv_acc run once per vector (what B unbatched streams cost):
 //   build/gemv_batch_bench [--benchmark_repetitions=5 --benchmark_report_aggregates_only=true]
 // Counter "GFLOP/s": 2 x rows x cols x B per second. RNNGEN_THREADS sets the thread count
-// (default 1); RNNGEN_MAX_ISA=avx2 takes the AVX2 path on an AVX-512 CPU.
+// (default 1); RNNGEN_MAX_ISA=avx2 takes the AVX2 path on an AVX-512 CPU. BM_FmaPeak is the
+// cores' fp32 FMA ceiling the kernels are measured against (AVX-512 CPUs).
 #include <benchmark/benchmark.h>
+
+// GCC 12's own AVX-512 headers trip -Wuninitialized in _mm512_reduce_add_ps (bug 105593).
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#pragma GCC diagnostic ignored "-Wuninitialized"
+#include <immintrin.h>
 
 #include <cstdint>
 #include <cstdlib>
 #include <vector>
 
+#include "ops/cpu.h"
 #include "ops/gemm.h"
 #include "ops/gemv.h"
 #include "ops/gemv_batch.h"
@@ -87,6 +94,36 @@ void BM_GemvEach(benchmark::State& st) {
   flops(st, 2.0 * rows * cols * B);
 }
 
+// 12 independent chains of 512-bit FMAs per thread: enough to cover the FMA latency on two
+// pipes, nothing loaded from memory. Returns a sum so that nothing is optimised away.
+__attribute__((target("avx512f"))) float fma_chains(int64_t n) {
+  __m512 a[12];
+  for (int i = 0; i < 12; ++i) a[i] = _mm512_set1_ps(1.0f + 1e-3f * static_cast<float>(i));
+  const __m512 m = _mm512_set1_ps(0.999999f), c = _mm512_set1_ps(1e-7f);
+  for (int64_t k = 0; k < n; ++k)
+    for (int i = 0; i < 12; ++i) a[i] = _mm512_fmadd_ps(a[i], m, c);
+  __m512 s = a[0];
+  for (int i = 1; i < 12; ++i) s = _mm512_add_ps(s, a[i]);
+  return _mm512_reduce_add_ps(s);
+}
+
+void BM_FmaPeak(benchmark::State& st) {
+  if (!ops::avx512()) {
+    st.SkipWithError("needs AVX-512");
+    return;
+  }
+  setup_threads();
+  const int threads = ops::num_threads();
+  constexpr int64_t kRounds = 1 << 20;  // 12 x 2^20 FMAs of 16 lanes per thread
+  float sink = 0;
+  for (auto _ : st) {
+#pragma omp parallel num_threads(threads) reduction(+ : sink)
+    sink += fma_chains(kRounds);
+    benchmark::DoNotOptimize(sink);
+  }
+  flops(st, 2.0 * 16 * 12 * static_cast<double>(kRounds) * threads);
+}
+
 void shapes(benchmark::internal::Benchmark* b) {
   for (int cols : {1024, 512})
     for (int B : {1, 4, 16}) b->Args({2048, cols, B});
@@ -96,6 +133,7 @@ void shapes(benchmark::internal::Benchmark* b) {
 BENCHMARK(BM_GemvBatch<float>)->Apply(shapes);
 BENCHMARK(BM_GemvBatch<uint16_t>)->Apply(shapes);
 BENCHMARK(BM_GemvEach<float>)->Apply(shapes);
+BENCHMARK(BM_FmaPeak)->UseRealTime();
 
 }  // namespace
 
