@@ -175,12 +175,15 @@ struct Server::Impl {
     res.set_chunked_content_provider(
         "text/event-stream",
         [this, r, id, created](size_t, httplib::DataSink& sink) {
+          auto event = [&sink](const std::string& data) {
+            const std::string e = "data: " + data + "\n\n";
+            return sink.write(e.data(), e.size());
+          };
           // stream_options.include_usage: every chunk has "usage": null, and a last chunk with
           // no choices carries the request's usage (OpenAI's shape).
-          auto send = [&sink, &r](json data) {
+          auto send = [&event, &r](json data) {
             if (r.include_usage) data["usage"] = nullptr;
-            const std::string event = "data: " + dump(data) + "\n\n";
-            return sink.write(event.data(), event.size());
+            return event(dump(data));
           };
           int prompt_tokens = 0, completion_tokens = 0;
           bool open = true;
@@ -203,8 +206,7 @@ struct Server::Impl {
                   return open;  // a closed connection stops the generation here
                 });
               } catch (const std::exception& e) {
-                const std::string event = "data: " + error_json(RequestError(500, e.what(), "", "", "server_error")).dump() + "\n\n";
-                sink.write(event.data(), event.size());
+                event(error_json(RequestError(500, e.what(), "", "", "server_error")).dump());
                 open = false;
                 break;
               }
@@ -216,13 +218,9 @@ struct Server::Impl {
             json last = {{"id", id}, {"object", "text_completion"}, {"created", created}, {"model", opt.model_id},
                          {"choices", json::array()}};
             last["usage"] = usage_json(prompt_tokens, completion_tokens);
-            const std::string event = "data: " + dump(last) + "\n\n";
-            open = sink.write(event.data(), event.size());
+            open = event(dump(last));
           }
-          if (open) {
-            static const std::string done = "data: [DONE]\n\n";
-            sink.write(done.data(), done.size());
-          }
+          if (open) event("[DONE]");
           sink.done();
           return true;
         },

@@ -76,6 +76,8 @@ void validate(const TrainOptions& o) {
   require(std::isfinite(o.max_time) && o.max_time >= 0, "--max-time must be >= 0 seconds, got " + str(o.max_time));
   require(!o.lr || (std::isfinite(*o.lr) && *o.lr > 0), "--lr must be a positive number, got " + str(o.lr.value_or(0)));
   require(std::isfinite(o.clip) && o.clip >= 0, "--clip must be >= 0 (0 = off), got " + str(o.clip));
+  require(!o.weight_decay || (std::isfinite(*o.weight_decay) && *o.weight_decay >= 0),
+          "--weight-decay must be >= 0, got " + str(o.weight_decay.value_or(0)));
   require(std::isfinite(o.lr_decay) && o.lr_decay > 0 && o.lr_decay <= 1,
           "--lr-decay must be in (0, 1], got " + str(o.lr_decay));
   require(o.lr_decay_after >= 0, "--lr-decay-after must be >= 0, got " + str(o.lr_decay_after));

@@ -52,6 +52,9 @@ struct TrainOptions {
   // rather than a sentinel value, so that every number the user types is checked.
   std::optional<double> lr;
   double clip = 5.0;  // global gradient norm, 0 = off
+  // Not given: the optimizer's own (adamw 0.01, the others 0). L2 added to the gradient for sgd,
+  // adam and rmsprop; decoupled (p *= 1 - lr * wd) for adamw, as in torch.optim.
+  std::optional<double> weight_decay;
   std::string lr_schedule = "constant";  // constant | step | plateau | cosine | linear
   int64_t warmup = 0;    // steps of linear warm-up at the start (any schedule)
   double min_lr = 0.0;   // where cosine and linear end

@@ -60,6 +60,9 @@ void add_train_flags(CLI::App& sub_app, TrainOptions& o) {
   sub->add_option("--optimizer", o.optimizer, "sgd | adam | adamw | rmsprop | rmsprop-keras")->capture_default_str()->group(sched);
   sub->add_option("--lr", o.lr, "learning rate (default: adam 2e-3, sgd 1, rmsprop 1e-3)")->group(sched);
   sub->add_option("--clip", o.clip, "clip the global gradient norm (0 = off)")->capture_default_str()->group(sched);
+  sub->add_option("--weight-decay", o.weight_decay,
+                  "weight decay (default: adamw 0.01, others 0); decoupled for adamw, L2 in the gradient otherwise")
+      ->group(sched);
   sub->add_option("--lr-schedule", o.lr_schedule,
                   "constant | step | plateau | cosine | linear (cosine and linear decay to --min-lr at the end of "
                   "the run: --epochs, --max-steps or --max-time, whichever ends it first)")

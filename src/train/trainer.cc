@@ -10,6 +10,7 @@
 #include <functional>
 #include <optional>
 #include <thread>
+#include <variant>
 
 #include <sched.h>
 
@@ -165,6 +166,7 @@ class Trainer {
   int64_t checkpoint_step_ = 0;  // the step of the checkpoint in --out
   double grads_wait_before_ = 0;  // comm_.grads_wait_seconds() when this run's loop began
   bool sampled_validation_ = false;  // some evaluation scored only a sample of the held-out data
+  double weight_decay_ = 0;  // what the optimizer uses: --weight-decay or its default
   // bf16 or fp32 GEMMs for the whole run, once the task's kind has resolved --precision auto.
   std::optional<PrecisionScope> precision_;
   Clock::time_point started_ = Clock::now();  // for "ready in"
@@ -268,6 +270,7 @@ void Trainer::save_checkpoint(const fs::path& dir) {
              {"run_count", run_count_},
              {"last_eval_step", last_eval_step_},
              {"optimizer", opt_->name()},
+             {"weight_decay", weight_decay_},
              {"precision", o_.precision},
              {"optimizer_steps", opt_->steps()},
              // Dropout masks are a function of the seed and the step (layers::dropout_step_key).
@@ -338,6 +341,11 @@ void Trainer::restore_checkpoint() {
   if (ck.meta.value("optimizer", std::string()) != opt_->name())
     throw InputError(path + ": was trained with --optimizer " + ck.meta.value("optimizer", std::string("?")) +
                      ", not " + opt_->name());
+  // Checkpoints from before --weight-decay existed used the optimizer's default, which the
+  // run without the flag has too.
+  if (ck.meta.contains("weight_decay") && ck.meta["weight_decay"].get<double>() != weight_decay_)
+    throw InputError(path + ": was trained with --weight-decay " + nlohmann::json(ck.meta["weight_decay"]).dump() +
+                     ", not " + nlohmann::json(weight_decay_).dump() + " (resume with the same value)");
   // Checkpoints from before --precision existed were fp32.
   if (ck.meta.value("precision", std::string("fp32")) != o_.precision)
     throw InputError(path + ": was trained with --precision " + ck.meta.value("precision", std::string("fp32")) +
@@ -430,6 +438,8 @@ void Trainer::set_up() {
   data_rng_ = Rng(o_.seed + 2);
 
   OptimizerOptions oo = optimizer_defaults(o_.optimizer);
+  if (o_.weight_decay) std::visit([&](auto& v) { v.weight_decay = *o_.weight_decay; }, oo);
+  weight_decay_ = std::visit([](const auto& v) { return v.weight_decay; }, oo);
   opt_ = make_optimizer(oo, task_->num_params());
   const double default_lr = o_.optimizer == "sgd" ? 1.0 : o_.optimizer.rfind("rmsprop", 0) == 0 ? 1e-3 : 2e-3;
   LrScheduleOptions so;
