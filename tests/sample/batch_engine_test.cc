@@ -28,18 +28,35 @@ struct Seen {
   std::vector<std::vector<float>> logits;
 };
 
+// A small network of the case's shape over a char tokenizer, its weights drawn from seed 3.
+struct TinyModel {
+  explicit TinyModel(const Case& c)
+      : tok(text::CharTokenizer::build(
+            "ROMEO: But soft, what light through yonder window breaks?\nJULIET: Ay me!\n")),
+        cfg(config(c, tok)),
+        net(cfg) {
+    Rng init(3);
+    models::init_params(cfg, net.table(), models::parse_init("uniform:0.8"), init, net.params());
+  }
+  static ModelConfig config(const Case& c, const text::CharTokenizer& tok) {
+    ModelConfig cfg;
+    cfg.cell = c.cell;
+    cfg.vocab_size = tok.vocab_size();
+    cfg.embed_size = c.embed;
+    cfg.hidden_size = c.hidden;
+    cfg.num_layers = c.layers;
+    return cfg;
+  }
+  const text::CharTokenizer tok;
+  const ModelConfig cfg;
+  models::RnnLm<float> net;
+};
+
 void check(const Case& c) {
-  const std::string corpus = "ROMEO: But soft, what light through yonder window breaks?\nJULIET: Ay me!\n";
-  const text::CharTokenizer tok = text::CharTokenizer::build(corpus);
-  ModelConfig cfg;
-  cfg.cell = c.cell;
-  cfg.vocab_size = tok.vocab_size();
-  cfg.embed_size = c.embed;
-  cfg.hidden_size = c.hidden;
-  cfg.num_layers = c.layers;
-  models::RnnLm<float> net(cfg);
-  Rng init(3);
-  models::init_params(cfg, net.table(), models::parse_init("uniform:0.8"), init, net.params());
+  TinyModel m(c);
+  const text::CharTokenizer& tok = m.tok;
+  const ModelConfig& cfg = m.cfg;
+  models::RnnLm<float>& net = m.net;
 
   const char* primes[] = {"ROMEO:", "J", "", "But soft", "Ay me!\n"};
   std::vector<StreamJob> jobs;
@@ -143,17 +160,10 @@ INSTANTIATE_TEST_SUITE_P(
 // the stream alone; a 400-token stream of this small model comes in far fewer than 400 wake-ups
 // (the first token, then at most one every kWakeInterval, then the last).
 TEST(Coalescing, NextAllTakesTheReadyEventsInOrder) {
-  const std::string corpus = "ROMEO: But soft, what light through yonder window breaks?\nJULIET: Ay me!\n";
-  const text::CharTokenizer tok = text::CharTokenizer::build(corpus);
-  ModelConfig cfg;
-  cfg.cell = "lstm";
-  cfg.vocab_size = tok.vocab_size();
-  cfg.embed_size = 8;
-  cfg.hidden_size = 24;
-  cfg.num_layers = 2;
-  models::RnnLm<float> net(cfg);
-  Rng init(3);
-  models::init_params(cfg, net.table(), models::parse_init("uniform:0.8"), init, net.params());
+  TinyModel m(Case{"lstm", 8, 24, 2, models::WeightFormat::kF32});
+  const text::CharTokenizer& tok = m.tok;
+  const ModelConfig& cfg = m.cfg;
+  models::RnnLm<float>& net = m.net;
 
   StreamJob job;
   job.prime_ids = tok.encode("ROMEO:", "prime");
