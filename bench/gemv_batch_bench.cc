@@ -32,15 +32,11 @@ void setup_threads() {
 }
 
 template <typename W>
-std::vector<W> weights(size_t n) {
+ops::GemvPanels<W> weights(int rows, int cols) {
   Rng rng(1);
-  std::vector<W> w(n);
-  for (W& v : w) {
-    const float f = static_cast<float>(rng.uniform(-0.05, 0.05));
-    if constexpr (sizeof(W) == 2) v = ops::to_bf16(f);
-    else v = f;
-  }
-  return w;
+  std::vector<float> w(static_cast<size_t>(rows) * cols);
+  for (float& v : w) v = static_cast<float>(rng.uniform(-0.05, 0.05));
+  return ops::pack_panels<W>(rows, cols, w.data(), cols);
 }
 
 std::vector<float> vectors(size_t n) {
@@ -60,10 +56,10 @@ template <typename W>
 struct Operands {
   explicit Operands(const benchmark::State& st)
       : rows(static_cast<int>(st.range(0))), cols(static_cast<int>(st.range(1))), B(static_cast<int>(st.range(2))),
-        w(weights<W>(static_cast<size_t>(rows) * cols)), x(vectors(static_cast<size_t>(B) * cols)),
+        w(weights<W>(rows, cols)), x(vectors(static_cast<size_t>(B) * cols)),
         y(static_cast<size_t>(B) * rows) {}
   int rows, cols, B;
-  std::vector<W> w;
+  ops::GemvPanels<W> w;
   std::vector<float> x, y;
 };
 
@@ -73,7 +69,7 @@ void BM_GemvBatch(benchmark::State& st) {
   Operands<W> o(st);
   auto& [rows, cols, B, w, x, y] = o;
   for (auto _ : st) {
-    ops::gemv_batch_acc(rows, cols, w.data(), cols, B, x.data(), cols, y.data(), rows);
+    ops::gemv_batch_acc(w, B, x.data(), cols, y.data(), rows);
     benchmark::DoNotOptimize(y.data());
   }
   flops(st, 2.0 * rows * cols * B);
@@ -87,8 +83,7 @@ void BM_GemvEach(benchmark::State& st) {
   auto& [rows, cols, B, w, x, y] = o;
   for (auto _ : st) {
     for (int b = 0; b < B; ++b)
-      ops::gemv_acc(rows, cols, w.data(), cols, x.data() + static_cast<size_t>(b) * cols,
-                    y.data() + static_cast<size_t>(b) * rows);
+      ops::gemv_acc(w, x.data() + static_cast<size_t>(b) * cols, y.data() + static_cast<size_t>(b) * rows);
     benchmark::DoNotOptimize(y.data());
   }
   flops(st, 2.0 * rows * cols * B);
@@ -126,7 +121,7 @@ void BM_FmaPeak(benchmark::State& st) {
 
 void shapes(benchmark::internal::Benchmark* b) {
   for (int cols : {1024, 512})
-    for (int B : {1, 4, 16}) b->Args({2048, cols, B});
+    for (int B : {1, 4, 8, 16}) b->Args({2048, cols, B});
   b->Args({65, 512, 16});  // the decoder
 }
 

@@ -125,11 +125,8 @@ Generation LmModel::generate(const GenerateRequest& r, const TextSink& sink) con
   const Prepared p = prepare(r, *m_.tokenizer);
   Rng rng(r.seed ? *r.seed : std::random_device{}());
   const int32_t start = sample::start_token(*m_.tokenizer, rng);
-  sample::Primed primed;
-  {
-    std::lock_guard lock(forward_mu_);
-    primed = sample::prime(*m_.net, p.prime.ids, start);
-  }
+  // The engine feeds the prime's tokens in its shared steps (no forward pass here).
+  sample::Primed primed = sample::prime(*m_.net, p.prime.ids, start);
   Generation out;
   out.prompt_tokens = static_cast<int>(p.prime.ids.size());
   const int V = m_.config().vocab_size;

@@ -49,7 +49,7 @@ class LmModel final : public Model {
   mutable std::mutex engines_mu_;
   mutable std::map<models::WeightFormat, std::unique_ptr<sample::BatchEngine>> engines_;
 
-  // RnnLm::forward (priming, window scoring) writes the network's activation buffers: one
+  // RnnLm::forward (window scoring) writes the network's activation buffers: one
   // caller at a time. Token-by-token steps only read the weights and run without it.
   mutable std::mutex forward_mu_;
 };

@@ -8,6 +8,7 @@
 #include "ops/gemm.h"
 #include "ops/gemv.h"
 #include "ops/gemv_batch.h"
+#include "ops/parallel.h"
 #include "ops/pointwise.h"
 #include "rnngen/error.h"
 #include "util/check.h"
@@ -17,11 +18,25 @@ namespace rnngen::models {
 namespace {
 
 // The matrix of the block at rows r0.., columns c0.. of blocks, or nullptr.
-template <typename Block>
-auto find_block(std::vector<Block>& blocks, int r0, int nr, int c0, int nc) -> decltype(&blocks.front().m) {
-  for (Block& b : blocks)
+template <typename Blocks>
+auto find_block(Blocks& blocks, int r0, int nr, int c0, int nc) -> decltype(&blocks.front().m) {
+  for (auto& b : blocks)
     if (b.r0 == r0 && b.nr == nr && b.c0 == c0 && b.nc == nc) return &b.m;
   return nullptr;
+}
+
+// out[(c0 + k) * ldo + r0 + r] = W[r, k] of a packed matrix (widened): its block of a W^T.
+template <typename W>
+void transpose_panels(const ops::GemvPanels<W>& m, int r0, int c0, int ldo, float* out) {
+  for (int k = 0; k < m.cols; ++k)
+    for (int r = 0; r < m.rows; ++r)
+      out[static_cast<size_t>(c0 + k) * ldo + r0 + r] = ops::panel_at(m, r, k);
+}
+
+// A layer's W^T [K, G*H] from its blocks.
+template <typename Blocks>
+void transpose_blocks(const Blocks& blocks, int GH, float* out) {
+  for (const auto& b : blocks) transpose_panels(b.m, b.r0, b.c0, GH, out);
 }
 
 }  // namespace
@@ -66,10 +81,13 @@ void LmStepper::repack() {
   const ParamTable& t = net_.table();
   const int H = H_, GH = G_ * H;
   const bool gru = cell_ == layers::Cell::kGru;
-  w32_.assign(L_, {});
+  if (E_ > 0) emb_offset_ = t.at("embedding.weight").offset;
+  g32_.assign(L_, {});
+  g16_.assign(L_, {});
   wt32_.clear();
   dect32_.clear();
-  w16_.assign(L_, {});
+  p32_.clear();
+  p32_.resize(L_);
   q8_.clear();
   q8_.resize(L_);
   bias_.assign(L_, {});
@@ -99,38 +117,38 @@ void LmStepper::repack() {
       ops::gemm(false, true, V_, GH, E_, 1.0f, p + t.at("embedding.weight").offset, E_, wih, E_, 0.0f,
                 table0_.data(), GH);
     }
-    if (fmt_ == WeightFormat::kBf16) {
-      w16_[l].resize(w.size());
-      for (size_t q = 0; q < w.size(); ++q) w16_[l][q] = ops::to_bf16(w[q]);
-    } else if (fmt_ == WeightFormat::kInt8) {
-      auto block = [&](int r0, int nr, int c0, int nc) {
-        q8_[l].push_back({r0, nr, c0, nc, ops::Int8Matrix(nr, nc, w.data() + static_cast<size_t>(r0) * K + c0, K)});
-      };
-      if (gru) {  // the blocks run() multiplies: r,z rows whole; n rows' x and h parts apart
+    // The blocks run() multiplies: LSTM and RNN one; GRU's r,z rows whole, its n rows' x and
+    // h parts apart.
+    auto blocks = [&](auto&& block) {
+      if (gru) {
         block(0, 2 * H, 0, K);
         if (in > 0) block(2 * H, H, 0, in);
         block(2 * H, H, in, H);
       } else {
         block(0, GH, 0, K);
       }
-    } else {
-      w32_[l] = std::move(w);
-    }
+    };
+    const auto at = [&](int r0, int c0) { return w.data() + static_cast<size_t>(r0) * K + c0; };
+    if (fmt_ == WeightFormat::kBf16)
+      blocks([&](int r0, int nr, int c0, int nc) {
+        g16_[l].push_back({r0, nr, c0, nc, ops::pack_panels<uint16_t>(nr, nc, at(r0, c0), K)});
+      });
+    else if (fmt_ == WeightFormat::kInt8)
+      blocks([&](int r0, int nr, int c0, int nc) {
+        q8_[l].push_back({r0, nr, c0, nc, ops::Int8Matrix(nr, nc, at(r0, c0), K)});
+      });
+    else
+      blocks([&](int r0, int nr, int c0, int nc) {
+        g32_[l].push_back({r0, nr, c0, nc, ops::pack_panels<float>(nr, nc, at(r0, c0), K)});
+      });
   }
   const float* dw = p + t.at(net_.config().tie_weights ? "embedding.weight" : "decoder.weight").offset;
-  const size_t nd = static_cast<size_t>(V_) * H;
-  if (fmt_ == WeightFormat::kBf16) {
-    dec16_.resize(nd);
-    for (size_t q = 0; q < nd; ++q) dec16_[q] = ops::to_bf16(dw[q]);
-    dec32_.clear();
-  } else if (fmt_ == WeightFormat::kInt8) {
-    dec8_ = ops::Int8Matrix(V_, H_, dw, H_);
-    dec32_.clear();
-    dec16_.clear();
-  } else {
-    dec32_.assign(dw, dw + nd);
-    dec16_.clear();
-  }
+  dec32_ = {};
+  dec16_ = {};
+  dec8_ = {};
+  if (fmt_ == WeightFormat::kBf16) dec16_ = ops::pack_panels<uint16_t>(V_, H, dw, H);
+  else if (fmt_ == WeightFormat::kInt8) dec8_ = ops::Int8Matrix(V_, H_, dw, H_);
+  else dec32_ = ops::pack_panels<float>(V_, H, dw, H);
   const float* db = p + t.at("decoder.bias").offset;
   dec_b_.assign(db, db + V_);
 }
@@ -148,6 +166,7 @@ void LmStepper::alloc(int batch) {
   xh_.resize(L_);
   for (int l = 0; l < L_; ++l) xh_[l].assign(static_cast<size_t>(batch) * K_[l], 0.0f);
   c_.assign(cell_ == layers::Cell::kLstm ? L_ : 0, std::vector<float>(BH, 0.0f));
+  c_next_ = c_;
   pre_.assign(BG, 0.0f);
   hg_.assign(BG, 0.0f);
   hn_.assign(BH, 0.0f);
@@ -164,23 +183,17 @@ void LmStepper::alloc(int batch) {
   // ones either way, and widening blocks of rows before every SGEMM cost more than it saved
   // (batch 64 at 2 threads ran at 0.37x the fp32 speed on Zen 5, docs/performance.md).
   if (batch > 1 && !exact_ && wt32_.empty() && fmt_ != WeightFormat::kInt8) {
-    const int GH = G_ * H_;
-    std::vector<float> wide;
-    auto widened = [&](const std::vector<uint16_t>& w16) -> const std::vector<float>& {
-      wide.resize(w16.size());
-      for (size_t q = 0; q < w16.size(); ++q) wide[q] = ops::from_bf16(w16[q]);
-      return wide;
-    };
     const bool bf16 = fmt_ == WeightFormat::kBf16;
+    const int GH = G_ * H_;
     wt32_.resize(L_);
     for (int l = 0; l < L_; ++l) {
-      const std::vector<float>& w = bf16 ? widened(w16_[l]) : w32_[l];
-      wt32_[l].resize(w.size());
-      ops::transpose(GH, K_[l], w.data(), wt32_[l].data());
+      wt32_[l].resize(static_cast<size_t>(K_[l]) * GH);
+      if (bf16) transpose_blocks(g16_[l], GH, wt32_[l].data());
+      else transpose_blocks(g32_[l], GH, wt32_[l].data());
     }
-    const std::vector<float>& d = bf16 ? widened(dec16_) : dec32_;
-    dect32_.resize(d.size());
-    ops::transpose(V_, H_, d.data(), dect32_.data());
+    dect32_.resize(static_cast<size_t>(H_) * V_);
+    if (bf16) transpose_panels(dec16_, 0, 0, V_, dect32_.data());
+    else transpose_panels(dec32_, 0, 0, V_, dect32_.data());
     decp_.pack(false, H_, V_, dect32_.data(), V_);  // records the pointer; packs on first run
   }
   if (batch == 1) {
@@ -211,6 +224,8 @@ void LmStepper::resize_rows(int batch) {
   for (int l = 0; l < L_; ++l) xh_[l].resize(static_cast<size_t>(batch) * K_[l], 0.0f);
   c_.resize(cell_ == layers::Cell::kLstm ? L_ : 0);
   for (auto& c : c_) c.resize(BH, 0.0f);
+  c_next_.resize(c_.size());
+  for (auto& c : c_next_) c.resize(BH);
   pre_.resize(BG);
   hg_.resize(BG);
   hn_.resize(BH);
@@ -277,72 +292,95 @@ void LmStepper::get_state(LmState<float>& s) const {
 
 const float* LmStepper::step(const int32_t* ids) {
   RNNGEN_CHECK(B_ > 0);
-  if (fmt_ == WeightFormat::kBf16) run(ids, w16_.data(), dec16_);
-  else run(ids, w32_.data(), dec32_);  // int8 too: run() takes q8_ and dec8_ then
+  if (fmt_ == WeightFormat::kBf16) run(ids, g16_, dec16_);
+  else run(ids, g32_, dec32_);  // int8 too: run() takes q8_ and dec8_ then
   return logits_.data();
 }
 
+// Exact batching (the server's) of at least this many rows splits the rows, not each product,
+// over the threads: each thread runs the whole step for its rows, one parallel region a step
+// instead of one per product (each wakes a sleeping thread under OMP_WAIT_POLICY=PASSIVE, the
+// CLI's), at the cost of every thread reading all the weights (from L3: a tile of 8 rows
+// multiplies each weight 8 times). Measured in docs/performance.md (rnngen bench
+// --exact-batching, LSTM 512 x 2, 2 threads, Zen 5).
+constexpr int kRowSplitMin = 8;
+
 template <typename W>
-void LmStepper::run(const int32_t* ids, const std::vector<W>* packed, const std::vector<W>& dec) {
-  const int B = B_, H = H_, GH = G_ * H;
-  const float* emb = E_ > 0 && !fold0_ ? net_.params() + net_.table().at("embedding.weight").offset : nullptr;
-  float* pre = pre_.data();
+void LmStepper::run(const int32_t* ids, const std::vector<PanelBlocks<W>>& panels, const ops::GemvPanels<W>& dec) {
+  for (int b = 0; b < B_; ++b) RNNGEN_CHECK(ids[b] >= 0 && ids[b] < V_);
+  const bool by_rows = exact_ && fmt_ != WeightFormat::kInt8 && B_ >= kRowSplitMin;
+  if (by_rows)
+    ops::parallel_blocks(B_, kRowSplitMin / 2, [&](int b0, int b1) { run_rows(ids, panels, dec, b0, b1); });
+  else
+    run_rows(ids, panels, dec, 0, B_);
+  if (cell_ == layers::Cell::kLstm)
+    for (int l = 0; l < L_; ++l) std::swap(c_[l], c_next_[l]);
+}
+
+// The step for rows [b0, b1): every buffer is indexed by row, so row ranges run side by side.
+template <typename W>
+void LmStepper::run_rows(const int32_t* ids, const std::vector<PanelBlocks<W>>& panels,
+                         const ops::GemvPanels<W>& dec, int b0, int b1) {
+  const int B = b1 - b0, H = H_, GH = G_ * H;
+  const float* emb = E_ > 0 && !fold0_ ? net_.params() + emb_offset_ : nullptr;
+  ids += b0;
+  const size_t bh = static_cast<size_t>(b0) * H, bg = static_cast<size_t>(b0) * GH;
+  float* pre = pre_.data() + bg;
+  float* h = h_.data() + bh;
   // Batch > 1 in fp32 (bf16 widened): oneDNN on weights packed once where that is faster than
   // OpenBLAS, which packs them again on every call (AVX-512 CPUs; ops/packed_gemm.h).
   const bool packed_gemm = ops::avx512();
   for (int l = 0; l < L_; ++l) {
     const int K = K_[l], in = K - H;
-    float* xh = xh_[l].data();
-    if (l == 0 && emb) {
-      for (int b = 0; b < B; ++b) {
-        RNNGEN_CHECK(ids[b] >= 0 && ids[b] < V_);
+    float* xh = xh_[l].data() + static_cast<size_t>(b0) * K;
+    if (l == 0 && emb)
+      for (int b = 0; b < B; ++b)
         std::memcpy(xh + static_cast<size_t>(b) * K, emb + static_cast<size_t>(ids[b]) * E_, E_ * sizeof(float));
-      }
-    }
     for (int b = 0; b < B; ++b) {
       float* pb = pre + static_cast<size_t>(b) * GH;
       std::memcpy(pb, bias_[l].data(), GH * sizeof(float));
       if (l == 0 && !emb) {  // gathered: one-hot or folded embedding
-        RNNGEN_CHECK(ids[b] >= 0 && ids[b] < V_);
         const float* row = table0_.data() + static_cast<size_t>(ids[b]) * GH;
         for (int j = 0; j < GH; ++j) pb[j] += row[j];
       }
     }
-    const W* w = packed[l].data();
     const float* wt = wt32_.empty() ? nullptr : wt32_[l].data();
-    const int GHl = GH;
     const bool int8 = fmt_ == WeightFormat::kInt8;
-    if (int8) ops::quantize_rows_u8(B, K, xh, K, xq_.data(), K, sx_.data());
+    uint8_t* xq = int8 ? xq_.data() + static_cast<size_t>(b0) * K : nullptr;
+    float* sx = int8 ? sx_.data() + b0 : nullptr;
+    if (int8) ops::quantize_rows_u8(B, K, xh, K, xq, K, sx);
     // y[:, r0:r0+nr] += x[:, c0:c0+nc] W[r0:r0+nr, c0:c0+nc]^T (x, y with leading dims K, GH).
     auto mm = [&](int r0, int nr, int c0, int nc, float* y) {
       if (int8) {
         const ops::Int8Matrix* q = find_block(q8_[l], r0, nr, c0, nc);
         RNNGEN_CHECK(q && "no int8 block for this product");
-        q->gemm_acc(B, xq_.data() + c0, K, sx_.data(), y + r0, GHl);
-      } else if (exact_ && B > 1) {  // each row as at batch 1
-        ops::gemv_batch_acc(nr, nc, w + static_cast<size_t>(r0) * K + c0, K, B, xh + c0, K, y + r0, GHl);
+        q->gemm_acc(B, xq + c0, K, sx, y + r0, GH);
+      } else if (B == 1 || exact_) {  // each row as at batch 1
+        const ops::GemvPanels<W>* g = find_block(panels[l], r0, nr, c0, nc);
+        RNNGEN_CHECK(g && "no panel block for this product");
+        if (B == 1) ops::gemv_acc(*g, xh + c0, y + r0);
+        else ops::gemv_batch_acc(*g, B, xh + c0, K, y + r0, GH);
       } else if (wt && packed_gemm) {
         ops::PackedGemm* p = find_block(p32_[l], r0, nr, c0, nc);
         if (!p) {
           p = &p32_[l].emplace_back(Block<ops::PackedGemm>{r0, nr, c0, nc, ops::PackedGemm()}).m;
-          p->pack(false, nc, nr, wt + static_cast<size_t>(c0) * GHl + r0, GHl);
+          p->pack(false, nc, nr, wt + static_cast<size_t>(c0) * GH + r0, GH);
         }
-        p->run(B, xh + c0, K, 1.0f, y + r0, GHl);
-      } else if (wt)
-        ops::gemm(false, false, B, nr, nc, 1.0f, xh + c0, K, wt + static_cast<size_t>(c0) * GHl + r0, GHl,
-                  1.0f, y + r0, GHl);
-      else
-        ops::gemv_acc(nr, nc, w + static_cast<size_t>(r0) * K + c0, K, xh + c0, y + r0);  // batch 1
+        p->run(B, xh + c0, K, 1.0f, y + r0, GH);
+      } else {
+        RNNGEN_CHECK(wt);
+        ops::gemm(false, false, B, nr, nc, 1.0f, xh + c0, K, wt + static_cast<size_t>(c0) * GH + r0, GH, 1.0f,
+                  y + r0, GH);
+      }
     };
     switch (cell_) {
-      case layers::Cell::kLstm: {
+      case layers::Cell::kLstm:
         mm(0, GH, 0, K, pre);
-        layers::lstm_step_forward(B, H, pre, c_[l].data(), c_new_.data(), h_.data());
-        std::swap(c_[l], c_new_);
+        // The new c goes to c_next_ (swapped with c_ after the step: row ranges share them).
+        layers::lstm_step_forward(B, H, pre, c_[l].data() + bh, c_next_[l].data() + bh, h);
         break;
-      }
       case layers::Cell::kGru: {
-        float* hg = hg_.data();
+        float* hg = hg_.data() + bg;
         for (int b = 0; b < B; ++b) {
           float* hb = hg + static_cast<size_t>(b) * GH;
           std::fill(hb, hb + 2 * H, 0.0f);
@@ -352,10 +390,10 @@ void LmStepper::run(const int32_t* ids, const std::vector<W>* packed, const std:
         if (in > 0) mm(2 * H, H, 0, in, pre);
         mm(2 * H, H, in, H, hg);
         // h_prev for the kernel: the h part of xh, row stride K; the kernel wants [B,H].
-        float* hp = c_new_.data();
+        float* hp = c_new_.data() + bh;
         for (int b = 0; b < B; ++b)
           std::memcpy(hp + static_cast<size_t>(b) * H, xh + static_cast<size_t>(b) * K + in, H * sizeof(float));
-        layers::gru_step_forward(B, H, pre, hg, hp, hn_.data(), h_.data());
+        layers::gru_step_forward(B, H, pre, hg, hp, hn_.data() + bh, h);
         break;
       }
       case layers::Cell::kRnnTanh:
@@ -368,32 +406,41 @@ void LmStepper::run(const int32_t* ids, const std::vector<W>* packed, const std:
             layers::rnn_step_forward(1, H, cell_ == layers::Cell::kRnnRelu, pre + static_cast<size_t>(b) * H);
         else
           layers::rnn_step_forward(B, H, cell_ == layers::Cell::kRnnRelu, pre);
-        std::memcpy(h_.data(), pre, static_cast<size_t>(B) * H * sizeof(float));
+        std::memcpy(h, pre, static_cast<size_t>(B) * H * sizeof(float));
         break;
     }
     // The new h is this layer's state and the next layer's input.
     for (int b = 0; b < B; ++b) {
-      const float* hb = h_.data() + static_cast<size_t>(b) * H;
+      const float* hb = h + static_cast<size_t>(b) * H;
       std::memcpy(xh + static_cast<size_t>(b) * K + in, hb, H * sizeof(float));
-      if (l + 1 < L_) std::memcpy(xh_[l + 1].data() + static_cast<size_t>(b) * K_[l + 1], hb, H * sizeof(float));
+      if (l + 1 < L_)
+        std::memcpy(xh_[l + 1].data() + static_cast<size_t>(b0 + b) * K_[l + 1], hb, H * sizeof(float));
     }
   }
-  float* lg = logits_.data();
+  float* lg = logits_.data() + static_cast<size_t>(b0) * V_;
   for (int b = 0; b < B; ++b) std::memcpy(lg + static_cast<size_t>(b) * V_, dec_b_.data(), V_ * sizeof(float));
   if (fmt_ == WeightFormat::kInt8) {
-    ops::quantize_rows_u8(B, H, h_.data(), H, xq_.data(), H, sx_.data());
-    dec8_.gemm_acc(B, xq_.data(), H, sx_.data(), lg, V_);
-  } else if (exact_ && B > 1) {
-    ops::gemv_batch_acc(V_, H, dec.data(), H, B, h_.data(), H, lg, V_);
-  } else if (!dect32_.empty() && packed_gemm) {
-    decp_.run(B, h_.data(), H, 1.0f, lg, V_);
-  } else if (!dect32_.empty())
-    ops::gemm(false, false, B, V_, H, 1.0f, h_.data(), H, dect32_.data(), V_, 1.0f, lg, V_);
-  else
-    ops::gemv_acc(V_, H, dec.data(), H, h_.data(), lg);  // batch 1
+    uint8_t* xq = xq_.data() + static_cast<size_t>(b0) * H;
+    ops::quantize_rows_u8(B, H, h, H, xq, H, sx_.data() + b0);
+    dec8_.gemm_acc(B, xq, H, sx_.data() + b0, lg, V_);
+  } else if (B == 1) {
+    ops::gemv_acc(dec, h, lg);
+  } else if (exact_) {
+    ops::gemv_batch_acc(dec, B, h, H, lg, V_);
+  } else if (packed_gemm) {
+    decp_.run(B, h, H, 1.0f, lg, V_);
+  } else {
+    ops::gemm(false, false, B, V_, H, 1.0f, h, H, dect32_.data(), V_, 1.0f, lg, V_);
+  }
 }
 
-template void LmStepper::run<float>(const int32_t*, const std::vector<float>*, const std::vector<float>&);
-template void LmStepper::run<uint16_t>(const int32_t*, const std::vector<uint16_t>*, const std::vector<uint16_t>&);
+template void LmStepper::run<float>(const int32_t*, const std::vector<PanelBlocks<float>>&,
+                                    const ops::GemvPanels<float>&);
+template void LmStepper::run<uint16_t>(const int32_t*, const std::vector<PanelBlocks<uint16_t>>&,
+                                       const ops::GemvPanels<uint16_t>&);
+template void LmStepper::run_rows<float>(const int32_t*, const std::vector<PanelBlocks<float>>&,
+                                         const ops::GemvPanels<float>&, int, int);
+template void LmStepper::run_rows<uint16_t>(const int32_t*, const std::vector<PanelBlocks<uint16_t>>&,
+                                            const ops::GemvPanels<uint16_t>&, int, int);
 
 }  // namespace rnngen::models

@@ -32,6 +32,7 @@
 #include <vector>
 
 #include "models/rnnlm.h"
+#include "ops/gemv.h"
 #include "ops/int8_gemm.h"
 #include "ops/packed_gemm.h"
 
@@ -78,8 +79,15 @@ class LmStepper {
   size_t weight_bytes() const;
 
  private:
+  template <typename M>
+  struct Block;
   template <typename W>
-  void run(const int32_t* ids, const std::vector<W>* packed, const std::vector<W>& dec);
+  using PanelBlocks = std::vector<Block<ops::GemvPanels<W>>>;
+  template <typename W>
+  void run(const int32_t* ids, const std::vector<PanelBlocks<W>>& panels, const ops::GemvPanels<W>& dec);
+  template <typename W>
+  void run_rows(const int32_t* ids, const std::vector<PanelBlocks<W>>& panels, const ops::GemvPanels<W>& dec,
+                int b0, int b1);
   void alloc(int batch);
 
   const RnnLm<float>& net_;
@@ -88,13 +96,10 @@ class LmStepper {
   layers::Cell cell_;
   int V_, E_, H_, L_, G_;
   bool fold0_ = false;                        // folds_embedding(config)
+  size_t emb_offset_ = 0;                     // of embedding.weight in the parameters (embed_size > 0)
   std::vector<int> K_;                        // per layer: in + H (in = 0 for a gathered layer 0)
-  std::vector<std::vector<float>> w32_;       // per layer [G*H, K]
-  std::vector<std::vector<uint16_t>> w16_;    // same, bf16
-  std::vector<float> dec32_;                  // [V, H]
   std::vector<std::vector<float>> wt32_;      // batch > 1: per layer W^T [K, G*H], fp32
   std::vector<float> dect32_;                 // batch > 1: [H, V], fp32
-  std::vector<uint16_t> dec16_;
   // The part of a layer's packed [G*H, K] matrix one product multiplies: rows r0..r0+nr,
   // columns c0..c0+nc (one block for LSTM and RNN; GRU's r,z rows, and its n rows' input and
   // hidden parts).
@@ -103,6 +108,12 @@ class LmStepper {
     int r0, nr, c0, nc;
     M m;
   };
+  // fp32 and bf16: per layer, the blocks as GEMV panels (ops/gemv.h), made in repack(); the
+  // decoder [V, H] the same way.
+  std::vector<PanelBlocks<float>> g32_;
+  std::vector<PanelBlocks<uint16_t>> g16_;
+  ops::GemvPanels<float> dec32_;
+  ops::GemvPanels<uint16_t> dec16_;
   std::vector<std::vector<Block<ops::Int8Matrix>>> q8_;  // int8: per layer, made in repack()
   // batch > 1 on AVX-512 CPUs: the same blocks of wt32_ packed once for oneDNN, made on first
   // use; they point into wt32_ and are cleared with it.
@@ -116,7 +127,8 @@ class LmStepper {
 
   int B_ = 0;
   std::vector<std::vector<float>> xh_;  // per layer [B, K]: input then previous h
-  std::vector<std::vector<float>> c_;   // LSTM: per layer [B, H]
+  std::vector<std::vector<float>> c_;       // LSTM: per layer [B, H]
+  std::vector<std::vector<float>> c_next_;  // and the step's new c, swapped in after it
   std::vector<float> pre_, hg_, hn_, h_, c_new_, logits_;
   std::vector<uint8_t> xq_;  // int8: this step's quantised [x, h] rows (or h for the decoder)
   std::vector<float> sx_;    // and their scales

@@ -162,11 +162,20 @@ void BatchEngine::loop() {
     for (size_t b = first_new; b < active.size(); ++b) stepper_.set_row(static_cast<int>(b), active[b]->job_.primed.state);
     peak_ = std::max(peak_.load(), B);
     ids.resize(B);
-    for (int b = 0; b < B; ++b) ids[b] = active[b]->current_;
+    // A stream still feeding its prime gives the prime's next token and skips the sampling.
+    for (int b = 0; b < B; ++b) {
+      const BatchStream& s = *active[b];
+      ids[b] = s.fed_ < s.job_.primed.feed.size() ? s.job_.primed.feed[s.fed_] : s.current_;
+    }
     done.assign(B, 0);
     try {
       const float* logits = stepper_.step(ids.data());
       for (int b = 0; b < B; ++b) {
+        BatchStream& s = *active[b];
+        if (s.fed_ < s.job_.primed.feed.size()) {
+          ++s.fed_;
+          continue;
+        }
         try {
           done[b] = advance(*active[b], logits + static_cast<size_t>(b) * V_);
         } catch (...) {  // this stream's logits (a diverged model): it alone fails

@@ -78,6 +78,7 @@ class BatchStream {
   Sampler sampler_;
   std::unique_ptr<text::StreamDecoder> decoder_;
   int32_t current_ = 0;
+  size_t fed_ = 0;  // tokens of job_.primed.feed fed so far (no sampling until all are)
   int generated_ = 0;
   std::string out_;  // generated so far, for the stop check
   std::chrono::steady_clock::time_point last_wake_{};  // when push() last woke the consumer

@@ -6,19 +6,11 @@
 
 namespace rnngen::sample {
 
-Primed prime(models::RnnLm<float>& net, const std::vector<int32_t>& prime_ids, int32_t start_id) {
+Primed prime(const models::RnnLm<float>& net, const std::vector<int32_t>& prime_ids, int32_t start_id) {
   Primed p;
-  models::LmState<float> next;
   net.zero_state(1, p.state);
-  const models::ForwardOptions fwd;
-  // The whole prime in one window (one GEMM for its input projection), except its last token,
-  // which is fed in the loop of continue_from like every sampled token.
   const std::vector<int32_t> input = prime_ids.empty() ? std::vector<int32_t>{start_id} : prime_ids;
-  if (input.size() > 1) {
-    net.forward(input.data(), nullptr, 1, static_cast<int>(input.size() - 1), &p.state, fwd);
-    net.final_state(next);
-    std::swap(p.state, next);
-  }
+  p.feed.assign(input.begin(), input.end() - 1);
   p.current = input.back();
   return p;
 }
@@ -40,6 +32,7 @@ std::string continue_from(models::LmStepper& stepper, const text::Tokenizer& tok
   Sampler sampler(opts.sampling);
   int32_t current = primed.current;
   stepper.set_state(primed.state, 1);
+  for (const int32_t id : primed.feed) stepper.step(&id);
   auto decoder = tok.stream_decoder();
   // The prime is already printed; passing it through the decoder gives what follows the right
   // context (a word tokenizer's separating space, a jamo syllable still being built).

@@ -31,14 +31,16 @@ std::string generate(models::RnnLm<float>& net, const text::Tokenizer& tok,
                      const GenerateOptions& opts, Rng& rng,
                      const std::function<void(std::string_view)>& sink);
 
-// generate() in its two halves, so that callers sharing one network (the server, Python
-// threads) hold a lock only for the first: prime() runs RnnLm::forward, which writes the
-// network's activation buffers; continue_from() only reads the weights.
+// generate() in its two halves. prime() computes nothing: the prime's tokens are fed to the
+// stepper one by one from a zero state, as sampled tokens are (each weight read once a token),
+// by continue_from() or by the batch engine (sample/batch_engine.h) inside its shared steps,
+// so that a prime's state is bitwise the same on every path, batched or not.
 struct Primed {
-  models::LmState<float> state;  // after every prime token but the last
-  int32_t current = 0;           // the next input: the prime's last token (or start_id)
+  models::LmState<float> state;  // the state before the first token of feed: zero
+  std::vector<int32_t> feed;     // the prime's tokens but the last
+  int32_t current = 0;           // the next input after feed: the prime's last token (or start_id)
 };
-Primed prime(models::RnnLm<float>& net, const std::vector<int32_t>& prime_ids, int32_t start_id);
+Primed prime(const models::RnnLm<float>& net, const std::vector<int32_t>& prime_ids, int32_t start_id);
 // The sink returns false to stop early (what it got so far is returned). `tokens`, when not
 // null, receives the number of tokens generated.
 std::string continue_from(const models::RnnLm<float>& net, const text::Tokenizer& tok,

@@ -186,6 +186,7 @@ BenchResult run_bench(const BenchOptions& o) {
 
     const int GB = o.gen_batch;
     if (GB > 1) {
+      st.set_exact_batching(o.exact_batching);
       st.reset(GB);
       const int tb = std::max(5, toks / std::max(1, GB / 4));
       gen(GB, std::max(1, tb / 10));
@@ -261,6 +262,7 @@ std::string bench_json(const BenchResult& r) {
     j["gen1_cpu_tokens_per_s"] = sp(r.gen1_cpu_tps);
     if (o.gen_batch > 1) {
       j["gen_batch"] = o.gen_batch;
+      j["exact_batching"] = o.exact_batching;
       j["genb_tokens_per_s"] = sp(r.genb_tps);
       j["genb_cpu_tokens_per_s"] = sp(r.genb_cpu_tps);
     }

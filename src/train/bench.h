@@ -25,6 +25,7 @@ struct BenchOptions {
   int steps = 0;             // training steps per repeat (0: about 0.5 s of work)
   std::string mode = "both"; // train | generate | both
   int gen_batch = 64, gen_tokens = 0;  // tokens per repeat (0: auto)
+  bool exact_batching = false;          // the batch as the server runs it (LmStepper::set_exact_batching)
   std::string weights = "fp32";        // generation weights: fp32 | bf16 | int8
   std::string precision = "fp32";      // training GEMMs: fp32 | bf16 (train --precision)
   bool gemm_stats = false;  // count training GEMM FLOPs and time; measure the SGEMM peak

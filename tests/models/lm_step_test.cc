@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <cstring>
 #include <string>
 #include <vector>
 
@@ -153,6 +154,51 @@ TEST_P(LmStepBatched, Int8GivesTheSameBitsAtEveryBatch) {
   }
 }
 
+TEST_P(LmStepBatched, ExactBatchingGivesBatch1Bits) {
+  // The server's batching (set_exact_batching): every stream's logits bitwise those of the
+  // stream alone at batch 1, fp32 and bf16, at the case's batch and at 16 rows (from 8 rows on,
+  // each of two threads steps its own rows), on every instruction-set path.
+  const Case c = GetParam();
+  ModelConfig cfg;
+  cfg.cell = c.cell;
+  cfg.vocab_size = 37;
+  cfg.embed_size = c.tie ? 24 : c.embed;
+  cfg.hidden_size = 24;
+  cfg.num_layers = 2;
+  cfg.tie_weights = c.tie;
+  models::RnnLm<float> m(cfg);
+  Rng rng(7);
+  models::init_params(cfg, m.table(), models::InitScheme{"uniform", 0.3}, rng, m.params());
+  const int threads = ops::num_threads();
+  ops::set_num_threads(2);
+  for_each_isa([&] {
+    for (const auto fmt : {models::WeightFormat::kF32, models::WeightFormat::kBf16})
+      for (const int B : {c.batch, 16}) {
+        SCOPED_TRACE(testing::Message() << "batch " << B << (fmt == models::WeightFormat::kBf16 ? " bf16" : " fp32"));
+        const int T = 5, V = cfg.vocab_size;
+        std::vector<int32_t> ids(static_cast<size_t>(B) * T);  // [T, B]
+        for (auto& v : ids) v = static_cast<int32_t>(rng.below(V));
+        models::LmStepper all(m, fmt), one(m, fmt);
+        all.set_exact_batching(true);
+        all.reset(B);
+        std::vector<float> batched(static_cast<size_t>(T) * B * V);
+        for (int t = 0; t < T; ++t) {
+          const float* lg = all.step(ids.data() + static_cast<size_t>(t) * B);
+          std::copy(lg, lg + B * V, batched.begin() + static_cast<size_t>(t) * B * V);
+        }
+        for (int b = 0; b < B; ++b) {
+          one.reset(1);
+          for (int t = 0; t < T; ++t) {
+            const float* lg = one.step(ids.data() + static_cast<size_t>(t) * B + b);
+            ASSERT_EQ(std::memcmp(lg, &batched[(static_cast<size_t>(t) * B + b) * V], V * sizeof(float)), 0)
+                << "stream " << b << " step " << t;
+          }
+        }
+      }
+  });
+  ops::set_num_threads(threads);
+}
+
 const Case kCases[] = {
     Case{"lstm", 8, 1}, Case{"lstm", 8, 3}, Case{"lstm", 0, 1}, Case{"lstm", 0, 3},
     Case{"gru", 8, 1}, Case{"gru", 8, 3}, Case{"gru", 0, 2}, Case{"rnn", 8, 1},
@@ -178,38 +224,6 @@ std::string case_name(const ::testing::TestParamInfo<Case>& i) {
 INSTANTIATE_TEST_SUITE_P(Cells, LmStep, ::testing::ValuesIn(kCases), case_name);
 INSTANTIATE_TEST_SUITE_P(Cells, LmStepBatched, ::testing::ValuesIn(batched_cases()), case_name);
 
-TEST(Gemv, SplitAmongThreadsGivesTheSameBits) {
-  // 2400 x 1024 fp32 (9.4 MB) and 4800 x 1024 bf16 (9.4 MB): large enough for the rows to be
-  // split between two threads; every row's sum is the same either way.
-  const int threads = ops::num_threads();
-  Rng rng(3);
-  const int cols = 1024;
-  std::vector<float> x(cols);
-  for (auto& v : x) v = static_cast<float>(rng.uniform(-1, 1));
-  for (const int rows : {2400, 4800}) {
-    std::vector<float> w(static_cast<size_t>(rows) * cols);
-    for (auto& v : w) v = static_cast<float>(rng.uniform(-1, 1));
-    std::vector<uint16_t> w16(w.size());
-    for (size_t q = 0; q < w.size(); ++q) w16[q] = ops::to_bf16(w[q]);
-    std::vector<float> one(rows, 0.5f), two(rows, 0.5f), ref(rows, 0.5f);
-    auto product = [&](std::vector<float>& y) {
-      if (rows == 2400) ops::gemv_acc(rows, cols, w.data(), cols, x.data(), y.data());
-      else ops::gemv_acc(rows, cols, w16.data(), cols, x.data(), y.data());
-    };
-    ops::set_num_threads(1);
-    product(one);
-    ops::set_num_threads(2);
-    product(two);
-    if (rows == 2400) ops::gemv_ref(rows, cols, w.data(), cols, x.data(), ref.data());
-    else ops::gemv_ref(rows, cols, w16.data(), cols, x.data(), ref.data());
-    for (int r = 0; r < rows; ++r) {
-      ASSERT_EQ(one[r], two[r]) << "row " << r << " of " << rows;
-      ASSERT_NEAR(one[r], ref[r], 1e-4) << "row " << r << " of " << rows;
-    }
-  }
-  ops::set_num_threads(threads);
-}
-
 TEST(LmStepFold, CharVocabulariesAreGatheredWordVocabulariesAreNot) {
   ModelConfig c;
   c.cell = "lstm";
@@ -226,29 +240,6 @@ TEST(LmStepFold, CharVocabulariesAreGatheredWordVocabulariesAreNot) {
   c.embed_size = 0;  // one-hot is always gathered, from W_ih^T
   EXPECT_FALSE(models::folds_embedding(c));
   EXPECT_EQ(models::step_weight_counts(c).recurrent, 2048 * 512 + 2048 * 1024);
-}
-
-TEST(Gemv, MatchesReferenceForOddShapes) {
-  for_each_isa([] {
-    Rng rng(1);
-    for (int rows : {1, 3, 4, 7, 33}) {
-      for (int cols : {1, 7, 8, 15, 16, 17, 31, 32, 33, 47, 100}) {
-        std::vector<float> w(static_cast<size_t>(rows) * (cols + 3)), x(cols), y(rows), yr(rows);
-        for (auto& v : w) v = static_cast<float>(rng.uniform(-1, 1));
-        for (auto& v : x) v = static_cast<float>(rng.uniform(-1, 1));
-        for (int r = 0; r < rows; ++r) y[r] = yr[r] = static_cast<float>(r);
-        std::vector<uint16_t> w16(w.size());
-        for (size_t q = 0; q < w.size(); ++q) w16[q] = ops::to_bf16(w[q]);
-        ops::gemv_acc(rows, cols, w.data(), cols + 3, x.data(), y.data());
-        ops::gemv_ref(rows, cols, w.data(), cols + 3, x.data(), yr.data());
-        for (int r = 0; r < rows; ++r) EXPECT_NEAR(y[r], yr[r], 1e-5) << rows << "x" << cols;
-        for (int r = 0; r < rows; ++r) y[r] = yr[r] = static_cast<float>(r);
-        ops::gemv_acc(rows, cols, w16.data(), cols + 3, x.data(), y.data());
-        ops::gemv_ref(rows, cols, w16.data(), cols + 3, x.data(), yr.data());
-        for (int r = 0; r < rows; ++r) EXPECT_NEAR(y[r], yr[r], 1e-5) << rows << "x" << cols;
-      }
-    }
-  });
 }
 
 }  // namespace

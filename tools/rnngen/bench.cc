@@ -25,6 +25,8 @@ void add_bench(CLI::App& app, Runner& run) {
   sub->add_option("--steps", o->steps, "training steps per repeat (0: about 0.5 s)")->capture_default_str();
   sub->add_option("--mode", o->mode, "train | generate | both")->capture_default_str();
   sub->add_option("--gen-batch", o->gen_batch, "batch of the second generation measurement")->capture_default_str();
+  sub->add_flag("--exact-batching", o->exact_batching,
+                "run the batch as `rnngen serve` does: every row bitwise as at batch 1 (ops/gemv_batch.h)");
   sub->add_option("--gen-tokens", o->gen_tokens, "batch-1 tokens per repeat (0: auto)")->capture_default_str();
   sub->add_option("--weights", o->weights, "generation weights: fp32 | bf16 | int8")->capture_default_str();
   sub->add_option("--precision", o->precision, "training GEMMs: fp32 | bf16 (as train --precision)")
