@@ -19,10 +19,12 @@ import time
 import urllib.request
 
 
-def stream(base, prompt, tokens, seed):
+def stream(base, prompt, tokens, seed, start=None):
     body = json.dumps({"prompt": prompt, "max_tokens": tokens, "seed": seed, "stream": True,
                        "stream_options": {"include_usage": True}}).encode()
     req = urllib.request.Request(base + "/v1/completions", data=body, headers={"Content-Type": "application/json"})
+    if start:  # all clients send at once (the barrier) rather than as their threads come up
+        start.wait()
     t0 = time.perf_counter()
     n = 0
     chunks = 0
@@ -43,17 +45,19 @@ def stream(base, prompt, tokens, seed):
 
 def run(base, clients, tokens):
     results = [None] * clients
+    t0 = [0.0]
+    # The clock starts when the last client thread is ready and all of them send.
+    start = threading.Barrier(clients, action=lambda: t0.__setitem__(0, time.perf_counter()))
 
     def one(i):
-        results[i] = stream(base, "The ", tokens, 1000 + i)
+        results[i] = stream(base, "The ", tokens, 1000 + i, start)
 
-    t0 = time.perf_counter()
     threads = [threading.Thread(target=one, args=(i,)) for i in range(clients)]
     for t in threads:
         t.start()
     for t in threads:
         t.join()
-    wall = time.perf_counter() - t0
+    wall = time.perf_counter() - t0[0]
     per_token = [secs / n for n, secs, _ in results]
     out = {"clients": clients, "tokens": sum(n for n, _, _ in results), "seconds": round(wall, 3),
            "tokens_per_s": round(sum(n for n, _, _ in results) / wall, 1),

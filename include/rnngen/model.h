@@ -42,7 +42,7 @@ struct GenerateRequest {
   int top_logprobs = 0;  // 0..20
   std::function<void(const struct TokenLogprob&)> on_logprob;
   // The sink may get several tokens' text in one call: its thread is then woken for the first
-  // token, the last and at most every 10 ms between, not for every token (the server sets it:
+  // token, the last and at most every 50 ms between, not for every token (the server sets it:
   // with many streams, a wake-up and a socket write per token cost more than the token).
   bool coalesce = false;
 };

@@ -1,9 +1,10 @@
 // Token-at-a-time inference for RnnLm<float> (generation): the state stays in small buffers,
 // nothing is allocated per token, and each token reads every weight once.
 //
-// Per layer the weights are packed once into one row-major [G*H, in+H] matrix [W_ih | W_hh]
-// so that a step is one matrix-vector product over the concatenated [x, h] (a GEMM with the
-// batch as M when batch > 1), then the fused gate kernel of layers/cells.h:
+// Per layer the weights are packed once as one [G*H, in+H] matrix [W_ih | W_hh] (in the GEMV
+// panels of ops/gemv.h) so that a step is one matrix-vector product over the concatenated
+// [x, h] (a GEMM with the batch as M when batch > 1), then the fused gate kernel of
+// layers/cells.h:
 //   LSTM, RNN: pre = [W_ih | W_hh] [x; h] + b_ih + b_hh
 //   GRU:       r, z rows as above; the n rows in two parts, W_in x + b_in and W_hn h + b_hn
 //              (reading disjoint columns of the same packed rows), since n = tanh(xn + r * hn)
@@ -19,14 +20,16 @@
 // Weights are copied at construction (or repack()): after the model's parameters change,
 // call repack(). With WeightFormat::kBf16 the packed matrices are stored as bf16 (half the
 // bytes per token) and widened to fp32 in registers; biases, state and sums stay fp32. At
-// batch > 1 the step is a GEMM, compute- rather than memory-bound, so both formats run SGEMM
-// on an fp32 W^T copy made on first use (for bf16, of the rounded values). With
+// batch > 1 the step is a GEMM, compute- rather than memory-bound: with exact batching (the
+// server's) the panels' batched kernel (ops/gemv_batch.h, every row bitwise as at batch 1),
+// otherwise SGEMM on an fp32 W^T copy made on first use (for bf16, of the rounded values). With
 // WeightFormat::kInt8 every packed matrix is int8 with a scale per row and each step's inputs
 // are quantised per row (ops/int8_gemm.h): a quarter of fp32's bytes at batch 1, integer GEMMs
 // at batch > 1, and the same results at every batch size.
 //
 // Results equal RnnLm::forward over the same tokens up to float rounding (the sums run in a
-// different order); tests/models/lm_step_test.cc holds them to that.
+// different order); tests/models/lm_step_test.cc holds them to that, and exact batching to
+// batch 1's bits.
 #pragma once
 #include <cstdint>
 #include <vector>

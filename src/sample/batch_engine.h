@@ -12,9 +12,10 @@
 //
 // A waiting consumer is woken for every event, or with StreamJob::coalesce for its stream's
 // first event, its last, and otherwise at most every kWakeInterval: with 16 streams a wake-up,
-// a JSON chunk and a socket write per token cost more CPU than the token's arithmetic
-// (docs/performance.md), and nobody reads faster than 100 updates a second. next_all() takes
-// every event that is ready.
+// a JSON chunk and a socket write per token cost more CPU than the token's arithmetic, and
+// on two cores even every 10 ms the wake-ups (and the clients reading them) slowed the
+// batched steps by half (0.47 -> 0.71 ms at 16 streams; docs/performance.md); nobody reads
+// faster than 20 updates a second. next_all() takes every event that is ready.
 #pragma once
 #include <atomic>
 #include <chrono>
@@ -54,7 +55,7 @@ struct StreamEvent {
 
 class BatchEngine;
 
-inline constexpr std::chrono::milliseconds kWakeInterval{10};
+inline constexpr std::chrono::milliseconds kWakeInterval{50};
 
 class BatchStream {
  public:

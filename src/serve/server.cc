@@ -1,6 +1,7 @@
 #include "serve/server.h"
 
 #include <httplib.h>
+#include <sys/socket.h>
 
 #include <atomic>
 #include <chrono>
@@ -67,6 +68,7 @@ struct Server::Impl {
   ServeOptions opt;
   httplib::Server http;
   StreamSlots slots;
+  socket_t listen_fd = -1;  // the listening socket, for bind()'s backlog
 
   Impl(std::shared_ptr<const Model> m, ServeOptions o)
       : model(std::move(m)), opt(std::move(o)), slots(opt.limits.max_streams) {}
@@ -427,6 +429,14 @@ struct Server::Impl {
     const size_t pool = static_cast<size_t>(opt.limits.max_streams) + 8;
     http.new_task_queue = [pool] { return new httplib::ThreadPool(pool); };
     http.set_payload_max_length(opt.limits.max_body_bytes);
+    // cpp-httplib listens with a backlog of 5: clients connecting at once beyond it had their
+    // SYN dropped and retried a second later (16 streaming clients started together saw 1-s
+    // stalls; TcpExtListenOverflows counted them). bind() listens again with the system's
+    // maximum; the socket is the one httplib makes, noted here before it binds.
+    http.set_socket_options([this](socket_t sock) {
+      httplib::default_socket_options(sock);
+      listen_fd = sock;
+    });
     http.Post("/v1/completions", guarded(&Impl::completions));
     http.Post("/v1/chat/completions", guarded(&Impl::chat));
     http.Post("/v1/score", guarded(&Impl::score));
@@ -475,6 +485,7 @@ int Server::bind() {
   if (port < 0)
     throw InputError("--host/--port: cannot listen on " + o.host + ":" + std::to_string(o.port) +
                      " (in use, or not an address of this machine)");
+  if (impl_->listen_fd >= 0) ::listen(impl_->listen_fd, SOMAXCONN);  // on Linux, a new backlog
   return port;
 }
 
