@@ -128,6 +128,7 @@ void shapes(benchmark::internal::Benchmark* b) {
 BENCHMARK(BM_GemvBatch<float>)->Apply(shapes);
 BENCHMARK(BM_GemvBatch<uint16_t>)->Apply(shapes);
 BENCHMARK(BM_GemvEach<float>)->Apply(shapes);
+BENCHMARK(BM_GemvEach<uint16_t>)->Apply(shapes);
 BENCHMARK(BM_FmaPeak)->UseRealTime();
 
 }  // namespace
