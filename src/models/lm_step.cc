@@ -8,7 +8,6 @@
 #include "ops/gemm.h"
 #include "ops/gemv.h"
 #include "ops/gemv_batch.h"
-#include "ops/parallel.h"
 #include "ops/pointwise.h"
 #include "rnngen/error.h"
 #include "util/check.h"
@@ -166,7 +165,6 @@ void LmStepper::alloc(int batch) {
   xh_.resize(L_);
   for (int l = 0; l < L_; ++l) xh_[l].assign(static_cast<size_t>(batch) * K_[l], 0.0f);
   c_.assign(cell_ == layers::Cell::kLstm ? L_ : 0, std::vector<float>(BH, 0.0f));
-  c_next_ = c_;
   pre_.assign(BG, 0.0f);
   hg_.assign(BG, 0.0f);
   hn_.assign(BH, 0.0f);
@@ -224,8 +222,6 @@ void LmStepper::resize_rows(int batch) {
   for (int l = 0; l < L_; ++l) xh_[l].resize(static_cast<size_t>(batch) * K_[l], 0.0f);
   c_.resize(cell_ == layers::Cell::kLstm ? L_ : 0);
   for (auto& c : c_) c.resize(BH, 0.0f);
-  c_next_.resize(c_.size());
-  for (auto& c : c_next_) c.resize(BH);
   pre_.resize(BG);
   hg_.resize(BG);
   hn_.resize(BH);
@@ -297,42 +293,19 @@ const float* LmStepper::step(const int32_t* ids) {
   return logits_.data();
 }
 
-// Exact batching (the server's) of at least this many rows splits the rows, not each product,
-// over the threads: each thread runs the whole step for its rows, one parallel region a step
-// instead of one per product (each wakes a sleeping thread under OMP_WAIT_POLICY=PASSIVE, the
-// CLI's), at the cost of every thread reading all the weights (from L3: a tile of 8 rows
-// multiplies each weight 8 times). Measured in docs/performance.md (rnngen bench
-// --exact-batching, LSTM 512 x 2, 2 threads, Zen 5).
-constexpr int kRowSplitMin = 8;
-
 template <typename W>
 void LmStepper::run(const int32_t* ids, const std::vector<PanelBlocks<W>>& panels, const ops::GemvPanels<W>& dec) {
   for (int b = 0; b < B_; ++b) RNNGEN_CHECK(ids[b] >= 0 && ids[b] < V_);
-  const bool by_rows = exact_ && fmt_ != WeightFormat::kInt8 && B_ >= kRowSplitMin;
-  if (by_rows)
-    ops::parallel_blocks(B_, kRowSplitMin / 2, [&](int b0, int b1) { run_rows(ids, panels, dec, b0, b1); });
-  else
-    run_rows(ids, panels, dec, 0, B_);
-  if (cell_ == layers::Cell::kLstm)
-    for (int l = 0; l < L_; ++l) std::swap(c_[l], c_next_[l]);
-}
-
-// The step for rows [b0, b1): every buffer is indexed by row, so row ranges run side by side.
-template <typename W>
-void LmStepper::run_rows(const int32_t* ids, const std::vector<PanelBlocks<W>>& panels,
-                         const ops::GemvPanels<W>& dec, int b0, int b1) {
-  const int B = b1 - b0, H = H_, GH = G_ * H;
+  const int B = B_, H = H_, GH = G_ * H;
   const float* emb = E_ > 0 && !fold0_ ? net_.params() + emb_offset_ : nullptr;
-  ids += b0;
-  const size_t bh = static_cast<size_t>(b0) * H, bg = static_cast<size_t>(b0) * GH;
-  float* pre = pre_.data() + bg;
-  float* h = h_.data() + bh;
+  float* pre = pre_.data();
+  float* h = h_.data();
   // Batch > 1 in fp32 (bf16 widened): oneDNN on weights packed once where that is faster than
   // OpenBLAS, which packs them again on every call (AVX-512 CPUs; ops/packed_gemm.h).
   const bool packed_gemm = ops::avx512();
   for (int l = 0; l < L_; ++l) {
     const int K = K_[l], in = K - H;
-    float* xh = xh_[l].data() + static_cast<size_t>(b0) * K;
+    float* xh = xh_[l].data();
     if (l == 0 && emb)
       for (int b = 0; b < B; ++b)
         std::memcpy(xh + static_cast<size_t>(b) * K, emb + static_cast<size_t>(ids[b]) * E_, E_ * sizeof(float));
@@ -346,8 +319,8 @@ void LmStepper::run_rows(const int32_t* ids, const std::vector<PanelBlocks<W>>& 
     }
     const float* wt = wt32_.empty() ? nullptr : wt32_[l].data();
     const bool int8 = fmt_ == WeightFormat::kInt8;
-    uint8_t* xq = int8 ? xq_.data() + static_cast<size_t>(b0) * K : nullptr;
-    float* sx = int8 ? sx_.data() + b0 : nullptr;
+    uint8_t* xq = xq_.data();
+    float* sx = sx_.data();
     if (int8) ops::quantize_rows_u8(B, K, xh, K, xq, K, sx);
     // y[:, r0:r0+nr] += x[:, c0:c0+nc] W[r0:r0+nr, c0:c0+nc]^T (x, y with leading dims K, GH).
     auto mm = [&](int r0, int nr, int c0, int nc, float* y) {
@@ -376,11 +349,11 @@ void LmStepper::run_rows(const int32_t* ids, const std::vector<PanelBlocks<W>>& 
     switch (cell_) {
       case layers::Cell::kLstm:
         mm(0, GH, 0, K, pre);
-        // The new c goes to c_next_ (swapped with c_ after the step: row ranges share them).
-        layers::lstm_step_forward(B, H, pre, c_[l].data() + bh, c_next_[l].data() + bh, h);
+        layers::lstm_step_forward(B, H, pre, c_[l].data(), c_new_.data(), h);
+        std::swap(c_[l], c_new_);
         break;
       case layers::Cell::kGru: {
-        float* hg = hg_.data() + bg;
+        float* hg = hg_.data();
         for (int b = 0; b < B; ++b) {
           float* hb = hg + static_cast<size_t>(b) * GH;
           std::fill(hb, hb + 2 * H, 0.0f);
@@ -390,10 +363,10 @@ void LmStepper::run_rows(const int32_t* ids, const std::vector<PanelBlocks<W>>& 
         if (in > 0) mm(2 * H, H, 0, in, pre);
         mm(2 * H, H, in, H, hg);
         // h_prev for the kernel: the h part of xh, row stride K; the kernel wants [B,H].
-        float* hp = c_new_.data() + bh;
+        float* hp = c_new_.data();
         for (int b = 0; b < B; ++b)
           std::memcpy(hp + static_cast<size_t>(b) * H, xh + static_cast<size_t>(b) * K + in, H * sizeof(float));
-        layers::gru_step_forward(B, H, pre, hg, hp, hn_.data() + bh, h);
+        layers::gru_step_forward(B, H, pre, hg, hp, hn_.data(), h);
         break;
       }
       case layers::Cell::kRnnTanh:
@@ -413,16 +386,14 @@ void LmStepper::run_rows(const int32_t* ids, const std::vector<PanelBlocks<W>>& 
     for (int b = 0; b < B; ++b) {
       const float* hb = h + static_cast<size_t>(b) * H;
       std::memcpy(xh + static_cast<size_t>(b) * K + in, hb, H * sizeof(float));
-      if (l + 1 < L_)
-        std::memcpy(xh_[l + 1].data() + static_cast<size_t>(b0 + b) * K_[l + 1], hb, H * sizeof(float));
+      if (l + 1 < L_) std::memcpy(xh_[l + 1].data() + static_cast<size_t>(b) * K_[l + 1], hb, H * sizeof(float));
     }
   }
-  float* lg = logits_.data() + static_cast<size_t>(b0) * V_;
+  float* lg = logits_.data();
   for (int b = 0; b < B; ++b) std::memcpy(lg + static_cast<size_t>(b) * V_, dec_b_.data(), V_ * sizeof(float));
   if (fmt_ == WeightFormat::kInt8) {
-    uint8_t* xq = xq_.data() + static_cast<size_t>(b0) * H;
-    ops::quantize_rows_u8(B, H, h, H, xq, H, sx_.data() + b0);
-    dec8_.gemm_acc(B, xq, H, sx_.data() + b0, lg, V_);
+    ops::quantize_rows_u8(B, H, h, H, xq_.data(), H, sx_.data());
+    dec8_.gemm_acc(B, xq_.data(), H, sx_.data(), lg, V_);
   } else if (B == 1) {
     ops::gemv_acc(dec, h, lg);
   } else if (exact_) {
@@ -438,9 +409,5 @@ template void LmStepper::run<float>(const int32_t*, const std::vector<PanelBlock
                                     const ops::GemvPanels<float>&);
 template void LmStepper::run<uint16_t>(const int32_t*, const std::vector<PanelBlocks<uint16_t>>&,
                                        const ops::GemvPanels<uint16_t>&);
-template void LmStepper::run_rows<float>(const int32_t*, const std::vector<PanelBlocks<float>>&,
-                                         const ops::GemvPanels<float>&, int, int);
-template void LmStepper::run_rows<uint16_t>(const int32_t*, const std::vector<PanelBlocks<uint16_t>>&,
-                                            const ops::GemvPanels<uint16_t>&, int, int);
 
 }  // namespace rnngen::models

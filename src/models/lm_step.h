@@ -88,9 +88,6 @@ class LmStepper {
   using PanelBlocks = std::vector<Block<ops::GemvPanels<W>>>;
   template <typename W>
   void run(const int32_t* ids, const std::vector<PanelBlocks<W>>& panels, const ops::GemvPanels<W>& dec);
-  template <typename W>
-  void run_rows(const int32_t* ids, const std::vector<PanelBlocks<W>>& panels, const ops::GemvPanels<W>& dec,
-                int b0, int b1);
   void alloc(int batch);
 
   const RnnLm<float>& net_;
@@ -130,8 +127,7 @@ class LmStepper {
 
   int B_ = 0;
   std::vector<std::vector<float>> xh_;  // per layer [B, K]: input then previous h
-  std::vector<std::vector<float>> c_;       // LSTM: per layer [B, H]
-  std::vector<std::vector<float>> c_next_;  // and the step's new c, swapped in after it
+  std::vector<std::vector<float>> c_;   // LSTM: per layer [B, H]
   std::vector<float> pre_, hg_, hn_, h_, c_new_, logits_;
   std::vector<uint8_t> xq_;  // int8: this step's quantised [x, h] rows (or h for the decoder)
   std::vector<float> sx_;    // and their scales

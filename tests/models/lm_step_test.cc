@@ -156,8 +156,8 @@ TEST_P(LmStepBatched, Int8GivesTheSameBitsAtEveryBatch) {
 
 TEST_P(LmStepBatched, ExactBatchingGivesBatch1Bits) {
   // The server's batching (set_exact_batching): every stream's logits bitwise those of the
-  // stream alone at batch 1, fp32 and bf16, at the case's batch and at 16 rows (from 8 rows on,
-  // each of two threads steps its own rows), on every instruction-set path.
+  // stream alone at batch 1, fp32 and bf16, at the case's batch and at 16 rows (two tiles of
+  // 8 streams), on two threads, on every instruction-set path.
   const Case c = GetParam();
   ModelConfig cfg;
   cfg.cell = c.cell;
