@@ -7,6 +7,7 @@
 
 #include <cmath>
 #include <cstring>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -119,11 +120,8 @@ TEST_P(LmStep, Int8WeightsStayClose) {
 // Batch > 1 only: each case's batched run is compared with batch-1 runs of its streams.
 class LmStepBatched : public ::testing::TestWithParam<Case> {};
 
-TEST_P(LmStepBatched, Int8GivesTheSameBitsAtEveryBatch) {
-  // The integer sums are exact, so batch > 1 (oneDNN's int8 matmul) and batch 1 (our GEMV)
-  // must agree to the bit on every stream.
-  const Case c = GetParam();
-  ASSERT_GT(c.batch, 1);
+// The case's small 2-layer model (vocab 37, hidden 24), initialised uniformly from `seed`.
+std::unique_ptr<models::RnnLm<float>> small_model(const Case& c, uint64_t seed) {
   ModelConfig cfg;
   cfg.cell = c.cell;
   cfg.vocab_size = 37;
@@ -131,15 +129,23 @@ TEST_P(LmStepBatched, Int8GivesTheSameBitsAtEveryBatch) {
   cfg.hidden_size = 24;
   cfg.num_layers = 2;
   cfg.tie_weights = c.tie;
-  models::RnnLm<float> m(cfg);
-  Rng rng(6);
-  models::init_params(cfg, m.table(), models::InitScheme{"uniform", 0.3}, rng, m.params());
-  const int B = c.batch, T = 6, V = cfg.vocab_size;
+  auto m = std::make_unique<models::RnnLm<float>>(cfg);
+  Rng rng(seed);
+  models::init_params(cfg, m->table(), models::InitScheme{"uniform", 0.3}, rng, m->params());
+  return m;
+}
+
+// B streams of random ids stepped T times at batch B, then each alone at batch 1: every logit
+// bitwise equal.
+void expect_batch_equals_batch1(const models::RnnLm<float>& m, models::WeightFormat fmt, bool exact, int B,
+                                Rng& rng) {
+  const int T = 5, V = m.config().vocab_size;
   std::vector<int32_t> ids(static_cast<size_t>(B) * T);  // [T, B]
   for (auto& v : ids) v = static_cast<int32_t>(rng.below(V));
-  models::LmStepper all(m, models::WeightFormat::kInt8), one(m, models::WeightFormat::kInt8);
-  std::vector<float> batched(static_cast<size_t>(T) * B * V);
+  models::LmStepper all(m, fmt), one(m, fmt);
+  all.set_exact_batching(exact);
   all.reset(B);
+  std::vector<float> batched(static_cast<size_t>(T) * B * V);
   for (int t = 0; t < T; ++t) {
     const float* lg = all.step(ids.data() + static_cast<size_t>(t) * B);
     std::copy(lg, lg + B * V, batched.begin() + static_cast<size_t>(t) * B * V);
@@ -148,10 +154,19 @@ TEST_P(LmStepBatched, Int8GivesTheSameBitsAtEveryBatch) {
     one.reset(1);
     for (int t = 0; t < T; ++t) {
       const float* lg = one.step(ids.data() + static_cast<size_t>(t) * B + b);
-      for (int v = 0; v < V; ++v)
-        ASSERT_EQ(lg[v], batched[(static_cast<size_t>(t) * B + b) * V + v]) << "stream " << b << " step " << t;
+      ASSERT_EQ(std::memcmp(lg, &batched[(static_cast<size_t>(t) * B + b) * V], V * sizeof(float)), 0)
+          << "stream " << b << " step " << t;
     }
   }
+}
+
+TEST_P(LmStepBatched, Int8GivesTheSameBitsAtEveryBatch) {
+  // The integer sums are exact, so batch > 1 (oneDNN's int8 matmul) and batch 1 (our GEMV)
+  // must agree to the bit on every stream.
+  const Case c = GetParam();
+  ASSERT_GT(c.batch, 1);
+  Rng rng(6);
+  expect_batch_equals_batch1(*small_model(c, 6), models::WeightFormat::kInt8, false, c.batch, rng);
 }
 
 TEST_P(LmStepBatched, ExactBatchingGivesBatch1Bits) {
@@ -159,41 +174,15 @@ TEST_P(LmStepBatched, ExactBatchingGivesBatch1Bits) {
   // stream alone at batch 1, fp32 and bf16, at the case's batch and at 16 rows (two tiles of
   // 8 streams), on two threads, on every instruction-set path.
   const Case c = GetParam();
-  ModelConfig cfg;
-  cfg.cell = c.cell;
-  cfg.vocab_size = 37;
-  cfg.embed_size = c.tie ? 24 : c.embed;
-  cfg.hidden_size = 24;
-  cfg.num_layers = 2;
-  cfg.tie_weights = c.tie;
-  models::RnnLm<float> m(cfg);
+  const auto m = small_model(c, 7);
   Rng rng(7);
-  models::init_params(cfg, m.table(), models::InitScheme{"uniform", 0.3}, rng, m.params());
   const int threads = ops::num_threads();
   ops::set_num_threads(2);
   for_each_isa([&] {
     for (const auto fmt : {models::WeightFormat::kF32, models::WeightFormat::kBf16})
       for (const int B : {c.batch, 16}) {
         SCOPED_TRACE(testing::Message() << "batch " << B << (fmt == models::WeightFormat::kBf16 ? " bf16" : " fp32"));
-        const int T = 5, V = cfg.vocab_size;
-        std::vector<int32_t> ids(static_cast<size_t>(B) * T);  // [T, B]
-        for (auto& v : ids) v = static_cast<int32_t>(rng.below(V));
-        models::LmStepper all(m, fmt), one(m, fmt);
-        all.set_exact_batching(true);
-        all.reset(B);
-        std::vector<float> batched(static_cast<size_t>(T) * B * V);
-        for (int t = 0; t < T; ++t) {
-          const float* lg = all.step(ids.data() + static_cast<size_t>(t) * B);
-          std::copy(lg, lg + B * V, batched.begin() + static_cast<size_t>(t) * B * V);
-        }
-        for (int b = 0; b < B; ++b) {
-          one.reset(1);
-          for (int t = 0; t < T; ++t) {
-            const float* lg = one.step(ids.data() + static_cast<size_t>(t) * B + b);
-            ASSERT_EQ(std::memcmp(lg, &batched[(static_cast<size_t>(t) * B + b) * V], V * sizeof(float)), 0)
-                << "stream " << b << " step " << t;
-          }
-        }
+        expect_batch_equals_batch1(*m, fmt, true, B, rng);
       }
   });
   ops::set_num_threads(threads);
