@@ -4,6 +4,7 @@ clients (issue 19's batching figure): each client asks for TOKENS tokens with it
 
     bench/serve_concurrency.py build/rnngen MODEL_DIR [--clients 16] [--tokens 256] [--threads 1] [--repeats 1]
 
+The clients' threads start first and send together (a barrier); the clock starts there.
 Prints one JSON object per setting: clients, tokens_per_s (all streams together), and the mean
 and max seconds per token a stream saw (its wall time / its tokens); for N clients also
 "identical": whether every stream's text equals that of the same request run alone afterwards
