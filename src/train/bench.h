@@ -6,7 +6,11 @@
 // are given per wall second and per second of process CPU time (the steadier one on a shared
 // machine). For batch-1 generation it also measures the read bandwidth (per CPU second) over a
 // buffer as large as the weights one token reads, and the floor that gives (bytes / bandwidth),
-// which it compares with the CPU milliseconds per token. With gemm_stats it also reports how
+// which it compares with the CPU milliseconds per token. For fp32 or bf16 weights at --gen-batch
+// it gives the batch's floor too: a step's multiply-adds at the machine's SGEMM peak (or the
+// weights' read floor, whichever is longer), and what that floor allows a stream against batch 1:
+// its time per token at least floor / batch-1 time, the aggregate at most B times the inverse
+// (issue 19's batching targets are these two ratios). With gemm_stats it also reports how
 // fast the training step's GEMMs run against the machine's SGEMM peak (measured after the peak
 // RSS is read, so the peak's matrices do not count in it).
 #pragma once
@@ -46,6 +50,10 @@ struct BenchResult {
   double weight_bytes = 0;
   Spread bandwidth_gbs;  // read bandwidth over weight_bytes, per CPU second
   double floor_ms = 0;   // weight_bytes / median bandwidth
+  // --gen-batch B > 1 with fp32 or bf16 weights: FLOPs of one batched step (2 per weight per
+  // stream), the SGEMM peak measured after the run (same threads), and the step's floor:
+  // max(FLOPs / peak, floor_ms).
+  double genb_gflop_per_step = 0, genb_peak_gflops = 0, genb_floor_ms = 0;
   double peak_rss_mb = 0;
   // --gemm-stats (training): GEMM FLOPs per step, their rate per wall second inside the GEMM
   // calls and per wall second of the whole step, the SGEMM peak measured after the run (same

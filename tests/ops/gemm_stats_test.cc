@@ -1,8 +1,12 @@
 // GEMM accounting (ops/gemm_stats.h): counts exactly 2*m*n*k per call only while enabled, and
-// `rnngen bench --gemm-stats` reports the FLOPs a training step must do.
+// `rnngen bench --gemm-stats` reports the FLOPs a training step must do, and `rnngen bench
+// --gen-batch` those of a batched generation step and the floor they put on it.
 #include <gtest/gtest.h>
 #include <omp.h>
 
+#include <algorithm>
+#include <nlohmann/json.hpp>
+#include <string>
 #include <vector>
 
 #include "ops/gemm.h"
@@ -74,6 +78,33 @@ TEST(GemmStats, BenchReportsTheStepsGemmFlops) {
   EXPECT_GT(r.gemm_time_share, 0.0);
   EXPECT_LE(r.gemm_time_share, 1.0 + 1e-9);
   EXPECT_FALSE(ops::gemm_stats_enabled());
+}
+
+TEST(GemmStats, BenchGivesTheBatchedGenerationStepsFlopsAndFloor) {
+  train::BenchOptions o;
+  o.mode = "generate";
+  o.cell = "lstm";
+  o.vocab = 50;
+  o.embed = 0;  // one-hot: layer 0's input product is a gathered row, not a multiply
+  o.hidden = 64;
+  o.layers = 2;
+  o.gen_batch = 4;
+  o.exact_batching = true;
+  o.gen_tokens = 20;
+  o.repeats = 1;
+  o.peak_size = 128;
+  const train::BenchResult r = train::run_bench(o);
+  // Per stream: layer 0's W_hh [4H, H], layer 1's [W_ih | W_hh] [4H, 2H], the decoder [V, H].
+  const double H = o.hidden, V = o.vocab;
+  EXPECT_DOUBLE_EQ(r.genb_gflop_per_step * 1e9, 2.0 * o.gen_batch * (4 * H * H + 4 * H * 2 * H + V * H));
+  EXPECT_GT(r.genb_peak_gflops, 0.0);
+  EXPECT_DOUBLE_EQ(r.genb_floor_ms, std::max(r.genb_gflop_per_step / r.genb_peak_gflops * 1e3, r.floor_ms));
+  const nlohmann::json j = nlohmann::json::parse(train::bench_json(r));
+  EXPECT_DOUBLE_EQ(j["genb_min_time_per_token_ratio"].get<double>(), r.genb_floor_ms / r.gen1_ms.median);
+  EXPECT_NE(train::bench_table(r).find("floor"), std::string::npos);
+
+  o.weights = "int8";  // integer products: the SGEMM peak bounds nothing, so no floor
+  EXPECT_EQ(train::run_bench(o).genb_floor_ms, 0.0);
 }
 
 }  // namespace
