@@ -80,13 +80,29 @@ def test_chat_completions_answer_with_translate(s2s_server, s2s_dir, cli):
     chunks = [json.loads(e) for e in events[:-1]]
     assert "".join(c["choices"][0]["delta"].get("content", "") for c in chunks) == want
     assert chunks[-1]["choices"][0]["finish_reason"] == "stop"
+    assert all("usage" not in c for c in chunks)
+    # stream_options.include_usage: "usage": null in each chunk, then a chunk with no choices
+    # and the non-streaming answer's usage (as OpenAI's chat completions send it).
+    status, raw = request(s2s_server + "/v1/chat/completions",
+                          dict(body, stream=True, stream_options={"include_usage": True}))
+    assert status == 200
+    events = [e[len("data: "):] for e in raw.decode().split("\n\n") if e]
+    assert events[-1] == "[DONE]"
+    chunks = [json.loads(e) for e in events[:-1]]
+    assert [c["usage"] for c in chunks[:-1]] == [None] * (len(chunks) - 1)
+    assert chunks[-1]["choices"] == [] and chunks[-1]["usage"] == out["usage"]
+    assert "".join(c["choices"][0]["delta"].get("content", "") for c in chunks[:-1]) == want
     # The model list says which task the model is; bad requests get the JSON error shape.
     status, models = request(s2s_server + "/v1/models")
     assert json.loads(models)["data"][0]["task"] == "seq2seq"
     for bad, param in [({"messages": []}, "messages"), ({"messages": [{"role": "system", "content": "x"}]}, "messages"),
                        ({"messages": [{"role": "user", "content": 3}]}, "messages"),
                        ({"messages": [{"role": "user", "content": "ab"}], "max_tokens": -1}, "max_tokens"),
-                       ({"messages": [{"role": "user", "content": "ab"}], "n": 2}, "n")]:
+                       ({"messages": [{"role": "user", "content": "ab"}], "n": 2}, "n"),
+                       ({"messages": [{"role": "user", "content": "ab"}], "stream_options": {"include_usage": True}},
+                        "stream_options"),
+                       ({"messages": [{"role": "user", "content": "ab"}], "stream": True,
+                         "stream_options": {"include_usage": 1}}, "stream_options.include_usage")]:
         status, err = post(s2s_server, "/v1/chat/completions", bad)
         assert status == 400 and err["error"]["param"] == param, err
     status, err = post(s2s_server, "/v1/chat/completions", {"messages": [{"role": "user", "content": "abz"}]})

@@ -35,10 +35,9 @@ ChatRequest parse_chat(const json& body, const std::string& model_id, const Limi
   const int n = integer("n", 1, limits.max_n, 1);
   if (n != 1) throw RequestError(400, "n: a seq2seq model answers with one choice (n = 1)", "n", "invalid_value");
   r.translate.beam = integer("beam", 1, 64, 1);
-  if (body.contains("stream") && !body["stream"].is_null()) {
-    if (!body["stream"].is_boolean()) throw RequestError(400, "stream: must be true or false", "stream", "invalid_type");
-    r.stream = body["stream"].get<bool>();
-  }
+  const StreamFlags sf = parse_stream(body);
+  r.stream = sf.stream;
+  r.include_usage = sf.include_usage;
   return r;
 }
 

@@ -13,6 +13,7 @@ namespace rnngen::serve {
 struct ChatRequest {
   TranslateRequest translate;  // text = the last user message; max_len from max_tokens; beam (our extension)
   bool stream = false;
+  bool include_usage = false;  // stream_options.include_usage: a last chunk with the usage
 };
 
 ChatRequest parse_chat(const nlohmann::json& body, const std::string& model_id, const Limits& limits);

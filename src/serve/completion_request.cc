@@ -114,19 +114,27 @@ CompletionRequest parse_completion(const json& body, const std::string& model_id
     throw bad("best_of", "is not supported by this server", "unsupported");
   if (body.contains("suffix") && !body["suffix"].is_null())
     throw bad("suffix", "is not supported by this server", "unsupported");
-  r.stream = flag(body, "stream");
+  const StreamFlags sf = parse_stream(body);
+  r.stream = sf.stream;
+  r.include_usage = sf.include_usage;
   r.echo = flag(body, "echo");
+  return r;
+}
+
+StreamFlags parse_stream(const json& body) {
+  StreamFlags f;
+  f.stream = flag(body, "stream");
   if (body.contains("stream_options") && !body["stream_options"].is_null()) {
     const json& so = body["stream_options"];
     if (!so.is_object()) throw bad("stream_options", "must be an object", "invalid_type");
-    if (!r.stream) throw bad("stream_options", "is only allowed with \"stream\": true");
+    if (!f.stream) throw bad("stream_options", "is only allowed with \"stream\": true");
     if (so.contains("include_usage") && !so["include_usage"].is_null()) {
       if (!so["include_usage"].is_boolean())
         throw bad("stream_options.include_usage", "must be true or false", "invalid_type");
-      r.include_usage = so["include_usage"].get<bool>();
+      f.include_usage = so["include_usage"].get<bool>();
     }
   }
-  return r;
+  return f;
 }
 
 }  // namespace rnngen::serve

@@ -50,6 +50,14 @@ struct CompletionRequest {
 // Reads the request; `model_id` is the one model this server serves ("model" must be it, if given).
 CompletionRequest parse_completion(const nlohmann::json& body, const std::string& model_id, const Limits& limits);
 
+// "stream" (false when absent) and "stream_options": whether a last chunk carries the usage
+// (include_usage; OpenAI allows stream_options only with "stream": true). Shared by the
+// completions and chat completions requests.
+struct StreamFlags {
+  bool stream = false, include_usage = false;
+};
+StreamFlags parse_stream(const nlohmann::json& body);
+
 // The same check of the "model" field for the other endpoints.
 void check_model(const nlohmann::json& body, const std::string& model_id);
 

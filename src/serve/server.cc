@@ -253,29 +253,36 @@ struct Server::Impl {
     const std::string id = "chat" + completion_id();
     const int64_t created = now_seconds();
     const std::string finish = t.ended ? "stop" : "length";
+    const int prompt_tokens = static_cast<int>(model->tokenizer().encode(r.translate.text).size());
+    const int completion_tokens = t.text.empty() ? 0 : static_cast<int>(model->tokenizer().encode(t.text).size());
     if (!r.stream) {
-      const int prompt_tokens = static_cast<int>(model->tokenizer().encode(r.translate.text).size());
-      const int completion_tokens = t.text.empty() ? 0 : static_cast<int>(model->tokenizer().encode(t.text).size());
       const json out = {{"id", id}, {"object", "chat.completion"}, {"created", created}, {"model", opt.model_id},
                         {"choices", json::array({{{"index", 0},
                                                   {"message", {{"role", "assistant"}, {"content", t.text}}},
                                                   {"logprobs", nullptr},
                                                   {"finish_reason", finish}}})},
-                        {"usage", {{"prompt_tokens", prompt_tokens}, {"completion_tokens", completion_tokens},
-                                   {"total_tokens", prompt_tokens + completion_tokens}}}};
+                        {"usage", usage_json(prompt_tokens, completion_tokens)}};
       res.set_content(dump(out), kJson);
       return;
     }
-    auto chunk_of = [&](const json& delta, const json& fin) {
-      return dump({{"id", id}, {"object", "chat.completion.chunk"}, {"created", created}, {"model", opt.model_id},
-                   {"choices", json::array({{{"index", 0}, {"delta", delta}, {"logprobs", nullptr},
-                                             {"finish_reason", fin}}})}});
+    // stream_options.include_usage: "usage": null in every chunk, then one with no choices
+    // that carries it (OpenAI's shape, as /v1/completions).
+    auto chunk_of = [&](json choices, json usage) {
+      json c = {{"id", id}, {"object", "chat.completion.chunk"}, {"created", created}, {"model", opt.model_id},
+                {"choices", std::move(choices)}};
+      if (r.include_usage) c["usage"] = std::move(usage);
+      return dump(c);
     };
+    auto choice = [&](const json& delta, const json& fin) {
+      return chunk_of(json::array({{{"index", 0}, {"delta", delta}, {"logprobs", nullptr}, {"finish_reason", fin}}}),
+                      nullptr);
+    };
+    std::vector<std::string> data = {choice({{"role", "assistant"}, {"content", ""}}, nullptr),
+                                     choice({{"content", t.text}}, nullptr), choice(json::object(), finish)};
+    if (r.include_usage) data.push_back(chunk_of(json::array(), usage_json(prompt_tokens, completion_tokens)));
+    data.push_back("[DONE]");
     std::string events;
-    for (const std::string& data : {chunk_of({{"role", "assistant"}, {"content", ""}}, nullptr),
-                                    chunk_of({{"content", t.text}}, nullptr), chunk_of(json::object(), finish),
-                                    std::string("[DONE]")})
-      events += "data: " + data + "\n\n";
+    for (const std::string& d : data) events += "data: " + d + "\n\n";
     res.set_header("Cache-Control", "no-cache");
     res.set_content(events, "text/event-stream");
   }
