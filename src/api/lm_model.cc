@@ -126,7 +126,7 @@ Generation LmModel::generate(const GenerateRequest& r, const TextSink& sink) con
   Rng rng(r.seed ? *r.seed : std::random_device{}());
   const int32_t start = sample::start_token(*m_.tokenizer, rng);
   // The engine feeds the prime's tokens in its shared steps (no forward pass here).
-  sample::Primed primed = sample::prime(*m_.net, p.prime.ids, start);
+  sample::Primed primed = sample::prime(p.prime.ids, start);
   Generation out;
   out.prompt_tokens = static_cast<int>(p.prime.ids.size());
   const int V = m_.config().vocab_size;

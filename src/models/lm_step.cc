@@ -235,15 +235,12 @@ void LmStepper::resize_rows(int batch) {
   p32_.resize(L_);
 }
 
-void LmStepper::set_row(int b, const LmState<float>& s) {
-  RNNGEN_CHECK(b >= 0 && b < B_ && s.h.size() == static_cast<size_t>(L_) * H_);
+void LmStepper::zero_row(int b) {
+  RNNGEN_CHECK(b >= 0 && b < B_);
   for (int l = 0; l < L_; ++l) {
-    const int K = K_[l];
-    std::memcpy(xh_[l].data() + static_cast<size_t>(b) * K + (K - H_), s.h.data() + static_cast<size_t>(l) * H_,
-                H_ * sizeof(float));
-    if (!c_.empty())
-      std::memcpy(c_[l].data() + static_cast<size_t>(b) * H_, s.c.data() + static_cast<size_t>(l) * H_,
-                  H_ * sizeof(float));
+    float* h = xh_[l].data() + static_cast<size_t>(b) * K_[l] + (K_[l] - H_);
+    std::fill(h, h + H_, 0.0f);
+    if (!c_.empty()) std::fill_n(c_[l].data() + static_cast<size_t>(b) * H_, H_, 0.0f);
   }
 }
 

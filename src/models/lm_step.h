@@ -72,11 +72,11 @@ class LmStepper {
   // Continuous batching (issue 19): with exact batching on, batch > 1 multiplies with
   // ops::gemv_batch_acc instead of an SGEMM, so every row's logits are bitwise what that row
   // alone gives at batch 1 (the int8 path already is), and rows may join and leave between
-  // steps: resize_rows keeps rows [0, min(old, new)) and zeroes new ones, set_row loads row b
-  // from a batch-1 state ([L, 1, H]), move_row copies a row's state over another's.
+  // steps: resize_rows keeps rows [0, min(old, new)) and zeroes new ones, zero_row zeroes row
+  // b's state (a stream joining where one left), move_row copies a row's state over another's.
   void set_exact_batching(bool on);
   void resize_rows(int batch);
-  void set_row(int b, const LmState<float>& s);
+  void zero_row(int b);
   void move_row(int from, int to);
   // Bytes of weights one step reads (every packed matrix once, plus the embedding rows).
   size_t weight_bytes() const;

@@ -159,20 +159,21 @@ void BatchEngine::loop() {
     if (active.empty()) continue;
     const int B = static_cast<int>(active.size());
     stepper_.resize_rows(B);
-    for (size_t b = first_new; b < active.size(); ++b) stepper_.set_row(static_cast<int>(b), active[b]->job_.primed.state);
+    // A joining row may hold the state of one that left: every stream starts from zero.
+    for (size_t b = first_new; b < active.size(); ++b) stepper_.zero_row(static_cast<int>(b));
     peak_ = std::max(peak_.load(), B);
     ids.resize(B);
     // A stream still feeding its prime gives the prime's next token and skips the sampling.
     for (int b = 0; b < B; ++b) {
       const BatchStream& s = *active[b];
-      ids[b] = s.fed_ < s.job_.primed.feed.size() ? s.job_.primed.feed[s.fed_] : s.current_;
+      ids[b] = s.feeding() ? s.job_.primed.feed[s.fed_] : s.current_;
     }
     done.assign(B, 0);
     try {
       const float* logits = stepper_.step(ids.data());
       for (int b = 0; b < B; ++b) {
         BatchStream& s = *active[b];
-        if (s.fed_ < s.job_.primed.feed.size()) {
+        if (s.feeding()) {
           ++s.fed_;
           continue;
         }

@@ -73,6 +73,7 @@ class BatchStream {
   explicit BatchStream(StreamJob job);
   void push(StreamEvent e, bool last);
   void fail(std::exception_ptr e);
+  bool feeding() const { return fed_ < job_.primed.feed.size(); }  // the prime's tokens, not yet sampling
 
   // Engine-side state, touched only by the engine thread.
   StreamJob job_;

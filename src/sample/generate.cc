@@ -6,9 +6,8 @@
 
 namespace rnngen::sample {
 
-Primed prime(const models::RnnLm<float>& net, const std::vector<int32_t>& prime_ids, int32_t start_id) {
+Primed prime(const std::vector<int32_t>& prime_ids, int32_t start_id) {
   Primed p;
-  net.zero_state(1, p.state);
   const std::vector<int32_t> input = prime_ids.empty() ? std::vector<int32_t>{start_id} : prime_ids;
   p.feed.assign(input.begin(), input.end() - 1);
   p.current = input.back();
@@ -31,7 +30,7 @@ std::string continue_from(models::LmStepper& stepper, const text::Tokenizer& tok
                           const TokenHook& on_token) {
   Sampler sampler(opts.sampling);
   int32_t current = primed.current;
-  stepper.set_state(primed.state, 1);
+  stepper.reset(1);
   for (const int32_t id : primed.feed) stepper.step(&id);
   auto decoder = tok.stream_decoder();
   // The prime is already printed; passing it through the decoder gives what follows the right
@@ -66,7 +65,7 @@ std::string generate(models::RnnLm<float>& net, const text::Tokenizer& tok,
                      const std::vector<int32_t>& prime_ids, int32_t start_id,
                      const GenerateOptions& opts, Rng& rng,
                      const std::function<void(std::string_view)>& sink) {
-  const Primed p = prime(net, prime_ids, start_id);
+  const Primed p = prime(prime_ids, start_id);
   return continue_from(net, tok, prime_ids, p, opts, rng, [&sink](std::string_view piece) {
     sink(piece);
     return true;

@@ -36,11 +36,10 @@ std::string generate(models::RnnLm<float>& net, const text::Tokenizer& tok,
 // by continue_from() or by the batch engine (sample/batch_engine.h) inside its shared steps,
 // so that a prime's state is bitwise the same on every path, batched or not.
 struct Primed {
-  models::LmState<float> state;  // the state before the first token of feed: zero
-  std::vector<int32_t> feed;     // the prime's tokens but the last
-  int32_t current = 0;           // the next input after feed: the prime's last token (or start_id)
+  std::vector<int32_t> feed;  // the prime's tokens but the last, fed from a zero state
+  int32_t current = 0;        // the next input after feed: the prime's last token (or start_id)
 };
-Primed prime(const models::RnnLm<float>& net, const std::vector<int32_t>& prime_ids, int32_t start_id);
+Primed prime(const std::vector<int32_t>& prime_ids, int32_t start_id);
 // The sink returns false to stop early (what it got so far is returned). `tokens`, when not
 // null, receives the number of tokens generated.
 std::string continue_from(const models::RnnLm<float>& net, const text::Tokenizer& tok,
