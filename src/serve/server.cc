@@ -116,6 +116,33 @@ struct Server::Impl {
             {"choices", json::array({{{"text", text}, {"index", index}, {"logprobs", logprobs}, {"finish_reason", finish}}})}};
   }
 
+  // n of the server's concurrent generations, or a 429 when they are all in use.
+  void take_slots(int n) {
+    if (!slots.take(n))
+      throw RequestError(429, "the server is generating its maximum of " + std::to_string(opt.limits.max_streams) +
+                                  " streams; try again later",
+                         "", "too_many_streams", "server_busy");
+  }
+
+  void require_seq2seq() const {
+    if (model->task() != "seq2seq")
+      throw RequestError(400, "model " + opt.model_id + " is a language model: use /v1/completions", "model",
+                         "wrong_task");
+  }
+
+  // A translation counts as one generation while it runs.
+  std::vector<Translation> translate_in_slot(const TranslateRequest& t) {
+    take_slots(1);
+    try {
+      std::vector<Translation> got = model->translate(t);
+      slots.give(1);
+      return got;
+    } catch (...) {
+      slots.give(1);
+      throw;
+    }
+  }
+
   static json usage_json(int prompt_tokens, int completion_tokens) {
     return {{"prompt_tokens", prompt_tokens}, {"completion_tokens", completion_tokens},
             {"total_tokens", prompt_tokens + completion_tokens}};
@@ -140,10 +167,7 @@ struct Server::Impl {
       }
     }
     const int choices = static_cast<int>(r.prompts.size()) * r.n;
-    if (!slots.take(choices))
-      throw RequestError(429, "the server is generating its maximum of " + std::to_string(opt.limits.max_streams) +
-                                  " streams; try again later",
-                         "", "too_many_streams", "server_busy");
+    take_slots(choices);
     const std::string id = completion_id();
     const int64_t created = now_seconds();
     if (!r.stream) {
@@ -234,21 +258,8 @@ struct Server::Impl {
   void chat(const httplib::Request& req, httplib::Response& res) {
     const json body = parse_body(req.body);
     const ChatRequest r = parse_chat(body, opt.model_id, opt.limits);
-    if (model->task() != "seq2seq")
-      throw RequestError(400, "model " + opt.model_id + " is a language model: use /v1/completions", "model",
-                         "wrong_task");
-    if (!slots.take(1))
-      throw RequestError(429, "the server is generating its maximum of " + std::to_string(opt.limits.max_streams) +
-                                  " streams; try again later",
-                         "", "too_many_streams", "server_busy");
-    std::vector<Translation> got;
-    try {
-      got = model->translate(r.translate);
-    } catch (...) {
-      slots.give(1);
-      throw;
-    }
-    slots.give(1);
+    require_seq2seq();
+    const std::vector<Translation> got = translate_in_slot(r.translate);
     const Translation& t = got.at(0);
     const std::string id = "chat" + completion_id();
     const int64_t created = now_seconds();
@@ -294,9 +305,7 @@ struct Server::Impl {
   void translate(const httplib::Request& req, httplib::Response& res) {
     const json body = parse_body(req.body);
     check_model(body, opt.model_id);
-    if (model->task() != "seq2seq")
-      throw RequestError(400, "model " + opt.model_id + " is a language model: use /v1/completions", "model",
-                         "wrong_task");
+    require_seq2seq();
     if (!body.contains("text") || !body["text"].is_string())
       throw RequestError(400, "text: must be a string", "text", "invalid_type");
     TranslateRequest t;
@@ -307,18 +316,7 @@ struct Server::Impl {
       throw RequestError(400, "beam: must be an integer in [1, 16]", "beam", "invalid_value");
     t.beam = beam.get<int>();
     t.attention = json::parse(model->config_json()).value("decoder", "") == "attention";
-    if (!slots.take(1))
-      throw RequestError(429, "the server is generating its maximum of " + std::to_string(opt.limits.max_streams) +
-                                  " streams; try again later",
-                         "", "too_many_streams", "server_busy");
-    std::vector<Translation> got;
-    try {
-      got = model->translate(t);
-    } catch (...) {
-      slots.give(1);
-      throw;
-    }
-    slots.give(1);
+    const std::vector<Translation> got = translate_in_slot(t);
     const Translation& a = got.at(0);
     res.set_content(dump({{"text", a.text},
                           {"ended", a.ended},
