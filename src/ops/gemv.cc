@@ -8,9 +8,6 @@
 #include "ops/gemv_simd.h"
 #include "ops/parallel.h"
 
-// GCC 12's AVX-512 headers make their "undefined" vectors by self-initialisation, which
-// -Wmaybe-uninitialized reports at every inlined use (GCC bug 105593, fixed in GCC 13).
-#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
 
 namespace rnngen::ops {
 
@@ -18,54 +15,21 @@ namespace {
 
 using namespace simd;
 
-// Panels [p, p + P) at once: P x 16 rows, P chains per lane set in flight (enough to cover
-// the FMA latency; the speed is the weights' stream from memory anyway).
-template <int P, typename W>
-RNNGEN_TARGET_AVX512 void panels_avx512(const GemvPanels<W>& m, int p, const float* x, float* y) {
-  const W* w[P];
-  __m512 a[P];
-  for (int i = 0; i < P; ++i) {
-    w[i] = m.panel(p + i);
-    a[i] = _mm512_setzero_ps();
-  }
-  for (int k = 0; k < m.cols; ++k) {
-    const __m512 xb = _mm512_set1_ps(x[k]);
-    for (int i = 0; i < P; ++i) a[i] = _mm512_fmadd_ps(load16(w[i] + k * kPanelRows), xb, a[i]);
-  }
-  for (int i = 0; i < P; ++i) add_panel(a[i], m.rows, p + i, y);
-}
-
-template <int P, typename W>
-void panels_avx2(const GemvPanels<W>& m, int p, const float* x, float* y) {
-  const W* w[P];
-  __m256 lo[P], hi[P];
-  for (int i = 0; i < P; ++i) {
-    w[i] = m.panel(p + i);
-    lo[i] = hi[i] = _mm256_setzero_ps();
-  }
-  for (int k = 0; k < m.cols; ++k) {
-    const __m256 xb = _mm256_set1_ps(x[k]);
-    for (int i = 0; i < P; ++i) {
-      lo[i] = _mm256_fmadd_ps(load8(w[i] + k * kPanelRows), xb, lo[i]);
-      hi[i] = _mm256_fmadd_ps(load8(w[i] + k * kPanelRows + 8), xb, hi[i]);
-    }
-  }
-  for (int i = 0; i < P; ++i) add_panel(lo[i], hi[i], m.rows, p + i, y);
-}
-
-constexpr int kGroup = 4;  // panels a call takes at once
+// Panels a call takes at once: 4 chains per lane set in flight (enough to cover the FMA
+// latency; the speed is the weights' stream from memory anyway).
+constexpr int kGroup = 4;
 
 template <typename W>
 void panel_range(const GemvPanels<W>& m, int p0, int p1, const float* x, float* y) {
   const bool wide = avx512();
   int p = p0;
   for (; p + kGroup <= p1; p += kGroup) {
-    if (wide) panels_avx512<kGroup>(m, p, x, y);
-    else panels_avx2<kGroup>(m, p, x, y);
+    if (wide) tile_avx512<kGroup, 1>(m, p, x, 0, y, 0);
+    else tile_avx2<kGroup, 1>(m, p, x, 0, y, 0);
   }
   for (; p < p1; ++p) {
-    if (wide) panels_avx512<1>(m, p, x, y);
-    else panels_avx2<1>(m, p, x, y);
+    if (wide) tile_avx512<1, 1>(m, p, x, 0, y, 0);
+    else tile_avx2<1, 1>(m, p, x, 0, y, 0);
   }
 }
 

@@ -8,56 +8,12 @@
 #include "ops/gemv_simd.h"
 #include "ops/parallel.h"
 
-// GCC 12's AVX-512 headers make their "undefined" vectors by self-initialisation, which
-// -Wmaybe-uninitialized reports at every inlined use (GCC bug 105593, fixed in GCC 13).
-#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
-#pragma GCC diagnostic ignored "-Wuninitialized"
 
 namespace rnngen::ops {
 
 namespace {
 
 using namespace simd;
-
-// P panels x S vectors of accumulators, AVX-512: per column, the P panels' weights loaded
-// once and each vector's x[k] broadcast against them (vector j's x at x + j * ldx; S short
-// sequential streams, in L1 or L2).
-template <int P, int S, typename W>
-RNNGEN_TARGET_AVX512 void tile_avx512(const GemvPanels<W>& m, int p, const float* x, size_t ldx, float* y,
-                                      size_t ldy) {
-  const W* w[P];
-  for (int i = 0; i < P; ++i) w[i] = m.panel(p + i);
-  __m512 a[P][S];
-  for (int i = 0; i < P; ++i)
-    for (int j = 0; j < S; ++j) a[i][j] = _mm512_setzero_ps();
-  for (int k = 0; k < m.cols; ++k) {
-    __m512 wv[P];
-    for (int i = 0; i < P; ++i) wv[i] = load16(w[i] + k * kPanelRows);
-    for (int j = 0; j < S; ++j) {
-      const __m512 xb = _mm512_set1_ps(x[j * ldx + k]);
-      for (int i = 0; i < P; ++i) a[i][j] = _mm512_fmadd_ps(wv[i], xb, a[i][j]);
-    }
-  }
-  for (int i = 0; i < P; ++i)
-    for (int j = 0; j < S; ++j) add_panel(a[i][j], m.rows, p + i, y + j * ldy);
-}
-
-// One panel (two 8-lane halves) x S vectors, AVX2: 2S accumulators of the 16 registers.
-template <int S, typename W>
-void tile_avx2(const GemvPanels<W>& m, int p, const float* x, size_t ldx, float* y, size_t ldy) {
-  const W* w = m.panel(p);
-  __m256 lo[S], hi[S];
-  for (int j = 0; j < S; ++j) lo[j] = hi[j] = _mm256_setzero_ps();
-  for (int k = 0; k < m.cols; ++k) {
-    const __m256 w0 = load8(w + k * kPanelRows), w1 = load8(w + k * kPanelRows + 8);
-    for (int j = 0; j < S; ++j) {
-      const __m256 xb = _mm256_set1_ps(x[j * ldx + k]);
-      lo[j] = _mm256_fmadd_ps(w0, xb, lo[j]);
-      hi[j] = _mm256_fmadd_ps(w1, xb, hi[j]);
-    }
-  }
-  for (int j = 0; j < S; ++j) add_panel(lo[j], hi[j], m.rows, p, y + j * ldy);
-}
 
 // The AVX-512 tile: 2 panels x 8 vectors (16 accumulators; per column 2 loads and 8
 // broadcasts for 16 FMAs). Of 1 x 16, 2 x 8, 2 x 12, 3 x 8 and 4 x 6, 2 x 8 ran fastest on
@@ -87,16 +43,16 @@ RNNGEN_TARGET_AVX512 void vectors_avx512(const GemvPanels<W>& m, int p, int B, c
 template <typename W>
 void vectors_avx2(const GemvPanels<W>& m, int p, int B, const float* x, size_t ldx, float* y, size_t ldy) {
   int j = 0;
-  for (; j + kS256 <= B; j += kS256) tile_avx2<kS256>(m, p, x + j * ldx, ldx, y + j * ldy, ldy);
+  for (; j + kS256 <= B; j += kS256) tile_avx2<1, kS256>(m, p, x + j * ldx, ldx, y + j * ldy, ldy);
   x += j * ldx;
   y += j * ldy;
   switch (B - j) {
     case 0: break;
-    case 1: tile_avx2<1>(m, p, x, ldx, y, ldy); break;
-    case 2: tile_avx2<2>(m, p, x, ldx, y, ldy); break;
-    case 3: tile_avx2<3>(m, p, x, ldx, y, ldy); break;
-    case 4: tile_avx2<4>(m, p, x, ldx, y, ldy); break;
-    default: tile_avx2<5>(m, p, x, ldx, y, ldy); break;
+    case 1: tile_avx2<1, 1>(m, p, x, ldx, y, ldy); break;
+    case 2: tile_avx2<1, 2>(m, p, x, ldx, y, ldy); break;
+    case 3: tile_avx2<1, 3>(m, p, x, ldx, y, ldy); break;
+    case 4: tile_avx2<1, 4>(m, p, x, ldx, y, ldy); break;
+    default: tile_avx2<1, 5>(m, p, x, ldx, y, ldy); break;
   }
 }
 

@@ -1,5 +1,6 @@
-// The panel loads and stores the GEMV kernels share (ops/gemv.cc, ops/gemv_batch.cc): one
-// definition, so that the batched kernel's sums are bitwise the batch-1 kernel's.
+// The tiles, panel loads and stores the GEMV kernels share (ops/gemv.cc at batch 1,
+// ops/gemv_batch.cc): one definition, so that the batched kernel's sums are bitwise the batch-1
+// kernel's.
 #pragma once
 #include <immintrin.h>
 
@@ -8,6 +9,12 @@
 
 #include "ops/cpu.h"
 #include "ops/gemv.h"
+
+// GCC 12's AVX-512 headers make their "undefined" vectors by self-initialisation, which
+// -W(maybe-)uninitialized reports at every inlined use (GCC bug 105593, fixed in GCC 13).
+// For the two kernel files that include this one.
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#pragma GCC diagnostic ignored "-Wuninitialized"
 
 namespace rnngen::ops::simd {
 
@@ -44,6 +51,56 @@ inline void add_panel(__m256 lo, __m256 hi, int rows, int p, float* y) {
   _mm256_store_ps(a, lo);
   _mm256_store_ps(a + 8, hi);
   for (int i = 0; i < n; ++i) yp[i] += a[i];
+}
+
+// y_j[rows of panels p..p+P) += W x_j for S vectors, AVX-512: P x S accumulators, per column
+// the P panels' weights loaded once and each vector's x[k] broadcast against them (vector j's
+// x at x + j * ldx, its y at y + j * ldy). Every output is one FMA chain over the columns in
+// order, whatever P and S: batch 1 runs S = 1.
+template <int P, int S, typename W>
+RNNGEN_TARGET_AVX512 inline void tile_avx512(const GemvPanels<W>& m, int p, const float* x, size_t ldx, float* y,
+                                             size_t ldy) {
+  const W* w[P];
+  for (int i = 0; i < P; ++i) w[i] = m.panel(p + i);
+  __m512 a[P][S];
+  for (int i = 0; i < P; ++i)
+    for (int j = 0; j < S; ++j) a[i][j] = _mm512_setzero_ps();
+  for (int k = 0; k < m.cols; ++k) {
+    __m512 wv[P];
+    for (int i = 0; i < P; ++i) wv[i] = load16(w[i] + k * kPanelRows);
+    for (int j = 0; j < S; ++j) {
+      const __m512 xb = _mm512_set1_ps(x[j * ldx + k]);
+      for (int i = 0; i < P; ++i) a[i][j] = _mm512_fmadd_ps(wv[i], xb, a[i][j]);
+    }
+  }
+  for (int i = 0; i < P; ++i)
+    for (int j = 0; j < S; ++j) add_panel(a[i][j], m.rows, p + i, y + j * ldy);
+}
+
+// The same in AVX2: each panel in two 8-lane halves, 2 x P x S accumulators of the 16 registers.
+template <int P, int S, typename W>
+inline void tile_avx2(const GemvPanels<W>& m, int p, const float* x, size_t ldx, float* y, size_t ldy) {
+  const W* w[P];
+  for (int i = 0; i < P; ++i) w[i] = m.panel(p + i);
+  __m256 lo[P][S], hi[P][S];
+  for (int i = 0; i < P; ++i)
+    for (int j = 0; j < S; ++j) lo[i][j] = hi[i][j] = _mm256_setzero_ps();
+  for (int k = 0; k < m.cols; ++k) {
+    __m256 w0[P], w1[P];
+    for (int i = 0; i < P; ++i) {
+      w0[i] = load8(w[i] + k * kPanelRows);
+      w1[i] = load8(w[i] + k * kPanelRows + 8);
+    }
+    for (int j = 0; j < S; ++j) {
+      const __m256 xb = _mm256_set1_ps(x[j * ldx + k]);
+      for (int i = 0; i < P; ++i) {
+        lo[i][j] = _mm256_fmadd_ps(w0[i], xb, lo[i][j]);
+        hi[i][j] = _mm256_fmadd_ps(w1[i], xb, hi[i][j]);
+      }
+    }
+  }
+  for (int i = 0; i < P; ++i)
+    for (int j = 0; j < S; ++j) add_panel(lo[i][j], hi[i][j], m.rows, p + i, y + j * ldy);
 }
 
 }  // namespace rnngen::ops::simd
