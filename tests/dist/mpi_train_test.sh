@@ -72,7 +72,9 @@ rank1_once_training() {
 echo "== 3. kill -9 one rank, then --resume"
 base=("$data" --precision fp32 --hidden-size 48 --num-layers 2 --batch-size 4 --seq-len 32 --dropout 0.2 --clip 1
   --threads 1 --seed 5 --checkpoint-every 10 --val-fraction 0.1 -q)
-long=("${base[@]}" --epochs 20 --max-steps 400)
+# Long enough that rank 1 still trains when found (step 10's checkpoint + 0.3 s): 400 steps
+# took 0.33 s on a Zen 4 core, and the whole run had ended before the kill in 2 of 3 runs.
+long=("${base[@]}" --epochs 40 --max-steps 2000)
 "${mpi[@]}" "$rnngen" train "${long[@]}" --out "$tmp/whole" || fail "uninterrupted 2-process run"
 "${mpi[@]}" "$rnngen" train "${long[@]}" --out "$tmp/killed" --mpi-timeout 30 &
 job=$!
