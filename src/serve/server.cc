@@ -8,7 +8,10 @@
 #include <cmath>
 #include <fstream>
 #include <filesystem>
+#include <functional>
+#include <mutex>
 #include <random>
+#include <thread>
 
 #include "rnngen/error.h"
 #include "serve/chat_request.h"
@@ -87,6 +90,26 @@ struct Server::Impl {
     return model->generate(g, [&](std::string_view piece) {
       return sink(piece) && std::chrono::steady_clock::now() < deadline;
     });
+  }
+
+  // f(c) for every choice c in [0, count), each on a thread of its own when there are several,
+  // so that their generations join the engine's batch together (one weight read a step for all)
+  // instead of running one after another; rethrows the first failure once all have ended.
+  static void run_choices(int count, const std::function<void(int)>& f) {
+    if (count == 1) return f(0);
+    std::vector<std::exception_ptr> errors(count);
+    std::vector<std::thread> threads;
+    for (int c = 0; c < count; ++c)
+      threads.emplace_back([&, c] {
+        try {
+          f(c);
+        } catch (...) {
+          errors[c] = std::current_exception();
+        }
+      });
+    for (std::thread& t : threads) t.join();
+    for (const std::exception_ptr& e : errors)
+      if (e) std::rethrow_exception(e);
   }
 
   static std::string finish_reason(const Generation& g) { return g.stopped ? "stop" : "length"; }
@@ -171,26 +194,31 @@ struct Server::Impl {
     const std::string id = completion_id();
     const int64_t created = now_seconds();
     if (!r.stream) {
-      json out_choices = json::array();
-      int prompt_tokens = 0, completion_tokens = 0;
+      // Choice c is prompt c / n's draw c % n (OpenAI's order of "index").
+      std::vector<Generation> gens(choices);
       try {
-        for (size_t i = 0; i < r.prompts.size(); ++i)
-          for (int j = 0; j < r.n; ++j) {
-            const Generation g = run_choice(r.options, r.prompts[i], j, [](std::string_view) { return true; });
-            if (j == 0) prompt_tokens += g.prompt_tokens;
-            completion_tokens += g.tokens;
-            size_t offset = r.echo ? r.prompts[i].size() : 0;
-            out_choices.push_back(
-                {{"text", r.echo ? r.prompts[i] + g.text : g.text},
-                 {"index", static_cast<int>(i) * r.n + j},
-                 {"logprobs", r.options.want_logprobs ? logprobs_json(g.logprobs, 0, g.logprobs.size(), offset) : json()},
-                 {"finish_reason", finish_reason(g)}});
-          }
+        run_choices(choices, [&](int c) {
+          gens[c] = run_choice(r.options, r.prompts[c / r.n], c % r.n, [](std::string_view) { return true; });
+        });
       } catch (...) {
         slots.give(choices);
         throw;
       }
       slots.give(choices);
+      json out_choices = json::array();
+      int prompt_tokens = 0, completion_tokens = 0;
+      for (int c = 0; c < choices; ++c) {
+        const Generation& g = gens[c];
+        const std::string& prompt = r.prompts[c / r.n];
+        if (c % r.n == 0) prompt_tokens += g.prompt_tokens;
+        completion_tokens += g.tokens;
+        size_t offset = r.echo ? prompt.size() : 0;
+        out_choices.push_back(
+            {{"text", r.echo ? prompt + g.text : g.text},
+             {"index", c},
+             {"logprobs", r.options.want_logprobs ? logprobs_json(g.logprobs, 0, g.logprobs.size(), offset) : json()},
+             {"finish_reason", finish_reason(g)}});
+      }
       json out = {{"id", id}, {"object", "text_completion"}, {"created", created}, {"model", opt.model_id},
                   {"choices", out_choices},
                   {"usage", usage_json(prompt_tokens, completion_tokens)}};
@@ -200,46 +228,53 @@ struct Server::Impl {
     res.set_header("Cache-Control", "no-cache");
     res.set_chunked_content_provider(
         "text/event-stream",
-        [this, r, id, created](size_t, httplib::DataSink& sink) {
+        [this, r, id, created, choices](size_t, httplib::DataSink& sink) {
+          // The choices generate at once (run_choices), their chunks interleaved (each names its
+          // "index"); one lock keeps the socket's events whole and in order.
+          std::mutex mu;
+          bool open = true;
           auto event = [&sink](const std::string& data) {
             const std::string e = "data: " + data + "\n\n";
             return sink.write(e.data(), e.size());
           };
           // stream_options.include_usage: every chunk has "usage": null, and a last chunk with
           // no choices carries the request's usage (OpenAI's shape).
-          auto send = [&event, &r](json data) {
+          auto send = [&](json data) {
             if (r.include_usage) data["usage"] = nullptr;
-            return event(dump(data));
+            std::lock_guard lock(mu);
+            if (open) open = event(dump(data));
+            return open;  // false once the client has gone: every choice stops at its next piece
           };
           int prompt_tokens = 0, completion_tokens = 0;
-          bool open = true;
-          for (size_t i = 0; i < r.prompts.size() && open; ++i)
-            for (int j = 0; j < r.n && open; ++j) {
-              const int index = static_cast<int>(i) * r.n + j;
-              if (r.echo) open = send(chunk(id, created, index, r.prompts[i], nullptr));
-              if (!open) break;
-              Generation g;
-              // The tokens drawn since the last piece (a piece can end several tokens, or none).
-              std::vector<TokenLogprob> pending;
-              size_t offset = r.echo ? r.prompts[i].size() : 0;
-              GenerateRequest opts = r.options;
-              if (opts.want_logprobs) opts.on_logprob = [&pending](const TokenLogprob& t) { pending.push_back(t); };
-              try {
-                g = run_choice(opts, r.prompts[i], j, [&](std::string_view piece) {
-                  const json lp = opts.want_logprobs ? logprobs_json(pending, 0, pending.size(), offset) : json();
-                  pending.clear();
-                  open = send(chunk(id, created, index, std::string(piece), nullptr, lp));
-                  return open;  // a closed connection stops the generation here
-                });
-              } catch (const std::exception& e) {
-                event(error_json(RequestError(500, e.what(), "", "", "server_error")).dump());
-                open = false;
-                break;
-              }
+          run_choices(choices, [&](int index) {
+            const std::string& prompt = r.prompts[index / r.n];
+            const int j = index % r.n;
+            if (r.echo && !send(chunk(id, created, index, prompt, nullptr))) return;
+            Generation g;
+            // The tokens drawn since the last piece (a piece can end several tokens, or none).
+            std::vector<TokenLogprob> pending;
+            size_t offset = r.echo ? prompt.size() : 0;
+            GenerateRequest opts = r.options;
+            if (opts.want_logprobs) opts.on_logprob = [&pending](const TokenLogprob& t) { pending.push_back(t); };
+            try {
+              g = run_choice(opts, prompt, j, [&](std::string_view piece) {
+                const json lp = opts.want_logprobs ? logprobs_json(pending, 0, pending.size(), offset) : json();
+                pending.clear();
+                return send(chunk(id, created, index, std::string(piece), nullptr, lp));
+              });
+            } catch (const std::exception& e) {
+              std::lock_guard lock(mu);
+              if (open) event(error_json(RequestError(500, e.what(), "", "", "server_error")).dump());
+              open = false;
+              return;
+            }
+            {
+              std::lock_guard lock(mu);
               if (j == 0) prompt_tokens += g.prompt_tokens;
               completion_tokens += g.tokens;
-              if (open) open = send(chunk(id, created, index, "", finish_reason(g)));
             }
+            send(chunk(id, created, index, "", finish_reason(g)));
+          });
           if (open && r.include_usage) {
             json last = {{"id", id}, {"object", "text_completion"}, {"created", created}, {"model", opt.model_id},
                          {"choices", json::array()}};
