@@ -105,17 +105,22 @@ The generation runs on its own thread without the GIL; close() or dropping the i
             constexpr size_t kAtOnce = 64;
             for (size_t i0 = 0; i0 < prompts.size(); i0 += kAtOnce) {
               std::vector<std::thread> threads;
-              for (size_t i = i0; i < std::min(prompts.size(), i0 + kAtOnce); ++i)
-                threads.emplace_back([&, i] {
-                  try {
-                    GenerateRequest r = request(prompts[i], length, temperature, top_k, top_p, seed, stop, greedy,
-                                                skip_tokens, weights);
-                    r.coalesce = true;  // no sink: the thread need not wake for every token
-                    out[i] = self.generate(r).text;
-                  } catch (...) {
-                    errors[i] = std::current_exception();
-                  }
-                });
+              try {
+                for (size_t i = i0; i < std::min(prompts.size(), i0 + kAtOnce); ++i)
+                  threads.emplace_back([&, i] {
+                    try {
+                      GenerateRequest r = request(prompts[i], length, temperature, top_k, top_p, seed, stop, greedy,
+                                                  skip_tokens, weights);
+                      r.coalesce = true;  // no sink: the thread need not wake for every token
+                      out[i] = self.generate(r).text;
+                    } catch (...) {
+                      errors[i] = std::current_exception();
+                    }
+                  });
+              } catch (...) {  // no thread to be had: those started end first (a joinable thread may not be destroyed)
+                for (std::thread& t : threads) t.join();
+                throw;
+              }
               for (std::thread& t : threads) t.join();
             }
             for (const std::exception_ptr& e : errors)

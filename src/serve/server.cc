@@ -99,15 +99,23 @@ struct Server::Impl {
     if (count == 1) return f(0);
     std::vector<std::exception_ptr> errors(count);
     std::vector<std::thread> threads;
-    for (int c = 0; c < count; ++c)
-      threads.emplace_back([&, c] {
-        try {
-          f(c);
-        } catch (...) {
-          errors[c] = std::current_exception();
-        }
-      });
-    for (std::thread& t : threads) t.join();
+    auto join_all = [&] {
+      for (std::thread& t : threads) t.join();
+    };
+    try {
+      for (int c = 0; c < count; ++c)
+        threads.emplace_back([&, c] {
+          try {
+            f(c);
+          } catch (...) {
+            errors[c] = std::current_exception();
+          }
+        });
+    } catch (...) {  // no thread to be had: those started end first (a joinable thread may not be destroyed)
+      join_all();
+      throw;
+    }
+    join_all();
     for (const std::exception_ptr& e : errors)
       if (e) std::rethrow_exception(e);
   }
