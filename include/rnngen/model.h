@@ -151,4 +151,10 @@ class Model {
 // Process-wide: threads of the GEMMs (as --threads).
 void set_num_threads(int threads);
 
+// Calls each(i) for every i in [0, n), each call on a thread of its own (n = 1: on this one),
+// and returns when all have returned. Generations started inside the calls run at once, in
+// one batch of a model's steps (one weight read a step for all of them), where calls made one
+// after another would each run alone. The first exception any call threw is rethrown at the end.
+void run_together(int n, const std::function<void(int i)>& each);
+
 }  // namespace rnngen

@@ -8,7 +8,6 @@
 
 #include <algorithm>
 #include <exception>
-#include <thread>
 
 #include "rnngen/error.h"
 #include "rnngen/model.h"
@@ -97,34 +96,19 @@ The generation runs on its own thread without the GIL; close() or dropping the i
           [](const Model& self, const std::vector<std::string>& prompts, int length, double temperature, int top_k,
              double top_p, std::optional<uint64_t> seed, const std::string& stop, bool greedy,
              const std::vector<std::string>& skip_tokens, const std::string& weights) {
-            // One thread per prompt (64 at a time): the prompts' generations run at once and
-            // share the model's continuous batch, one weight read per step for all of them.
+            // The prompts' generations run at once (64 at a time) and share the model's
+            // continuous batch, one weight read per step for all of them.
             std::vector<std::string> out(prompts.size());
-            std::vector<std::exception_ptr> errors(prompts.size());
             py::gil_scoped_release release;
             constexpr size_t kAtOnce = 64;
-            for (size_t i0 = 0; i0 < prompts.size(); i0 += kAtOnce) {
-              std::vector<std::thread> threads;
-              try {
-                for (size_t i = i0; i < std::min(prompts.size(), i0 + kAtOnce); ++i)
-                  threads.emplace_back([&, i] {
-                    try {
-                      GenerateRequest r = request(prompts[i], length, temperature, top_k, top_p, seed, stop, greedy,
-                                                  skip_tokens, weights);
-                      r.coalesce = true;  // no sink: the thread need not wake for every token
-                      out[i] = self.generate(r).text;
-                    } catch (...) {
-                      errors[i] = std::current_exception();
-                    }
-                  });
-              } catch (...) {  // no thread to be had: those started end first (a joinable thread may not be destroyed)
-                for (std::thread& t : threads) t.join();
-                throw;
-              }
-              for (std::thread& t : threads) t.join();
-            }
-            for (const std::exception_ptr& e : errors)
-              if (e) std::rethrow_exception(e);
+            for (size_t i0 = 0; i0 < prompts.size(); i0 += kAtOnce)
+              rnngen::run_together(static_cast<int>(std::min(kAtOnce, prompts.size() - i0)), [&](int k) {
+                const size_t i = i0 + k;
+                GenerateRequest r = request(prompts[i], length, temperature, top_k, top_p, seed, stop, greedy,
+                                            skip_tokens, weights);
+                r.coalesce = true;  // no sink: the thread need not wake for every token
+                out[i] = self.generate(r).text;
+              });
             return out;
           },
           py::arg("prompts"), py::arg("length") = 500, py::arg("temperature") = 1.0, py::arg("top_k") = 0,

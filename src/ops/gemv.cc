@@ -8,7 +8,6 @@
 #include "ops/gemv_simd.h"
 #include "ops/parallel.h"
 
-
 namespace rnngen::ops {
 
 namespace {

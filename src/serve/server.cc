@@ -8,10 +8,8 @@
 #include <cmath>
 #include <fstream>
 #include <filesystem>
-#include <functional>
 #include <mutex>
 #include <random>
-#include <thread>
 
 #include "rnngen/error.h"
 #include "serve/chat_request.h"
@@ -90,34 +88,6 @@ struct Server::Impl {
     return model->generate(g, [&](std::string_view piece) {
       return sink(piece) && std::chrono::steady_clock::now() < deadline;
     });
-  }
-
-  // f(c) for every choice c in [0, count), each on a thread of its own when there are several,
-  // so that their generations join the engine's batch together (one weight read a step for all)
-  // instead of running one after another; rethrows the first failure once all have ended.
-  static void run_choices(int count, const std::function<void(int)>& f) {
-    if (count == 1) return f(0);
-    std::vector<std::exception_ptr> errors(count);
-    std::vector<std::thread> threads;
-    auto join_all = [&] {
-      for (std::thread& t : threads) t.join();
-    };
-    try {
-      for (int c = 0; c < count; ++c)
-        threads.emplace_back([&, c] {
-          try {
-            f(c);
-          } catch (...) {
-            errors[c] = std::current_exception();
-          }
-        });
-    } catch (...) {  // no thread to be had: those started end first (a joinable thread may not be destroyed)
-      join_all();
-      throw;
-    }
-    join_all();
-    for (const std::exception_ptr& e : errors)
-      if (e) std::rethrow_exception(e);
   }
 
   static std::string finish_reason(const Generation& g) { return g.stopped ? "stop" : "length"; }
@@ -205,7 +175,8 @@ struct Server::Impl {
       // Choice c is prompt c / n's draw c % n (OpenAI's order of "index").
       std::vector<Generation> gens(choices);
       try {
-        run_choices(choices, [&](int c) {
+        // Together, so that the choices share the engine's batch.
+        run_together(choices, [&](int c) {
           gens[c] = run_choice(r.options, r.prompts[c / r.n], c % r.n, [](std::string_view) { return true; });
         });
       } catch (...) {
@@ -237,7 +208,7 @@ struct Server::Impl {
     res.set_chunked_content_provider(
         "text/event-stream",
         [this, r, id, created, choices](size_t, httplib::DataSink& sink) {
-          // The choices generate at once (run_choices), their chunks interleaved (each names its
+          // The choices generate at once (run_together), their chunks interleaved (each names its
           // "index"); one lock keeps the socket's events whole and in order.
           std::mutex mu;
           bool open = true;
@@ -254,7 +225,7 @@ struct Server::Impl {
             return open;  // false once the client has gone: every choice stops at its next piece
           };
           int prompt_tokens = 0, completion_tokens = 0;
-          run_choices(choices, [&](int index) {
+          run_together(choices, [&](int index) {
             const std::string& prompt = r.prompts[index / r.n];
             const int j = index % r.n;
             if (r.echo && !send(chunk(id, created, index, prompt, nullptr))) return;
