@@ -211,8 +211,8 @@ BenchResult run_bench(const BenchOptions& o) {
     res.bandwidth_gbs = spread(gbs);
     res.floor_ms = res.weight_bytes / (res.bandwidth_gbs.median * 1e9) * 1e3;
     if (GB > 1 && o.weights != "int8") {  // int8 runs integer GEMMs: the SGEMM peak says nothing of them
-      const double bytes_per_weight = o.weights == "bf16" ? 2 : 4;
-      res.genb_gflop_per_step = 2.0 * res.weight_bytes / bytes_per_weight * GB / 1e9;
+      const models::StepWeights w = models::step_weight_counts(cfg);
+      res.genb_gflop_per_step = 2.0 * static_cast<double>(w.recurrent + w.decoder) * GB / 1e9;
     }
   }
 
